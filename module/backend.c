@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Backend selection: the "backend" module parameter names one, "auto" takes
+ * the first that probes successfully.  Chosen once at load; no locking.
+ */
+#include <linux/kernel.h>
+#include <linux/string.h>
+
+#include "backend.h"
+
+const struct v4v_backend_ops *v4v_backend;
+
+static const struct v4v_backend_ops *const v4v_backends[] = {
+#ifdef CONFIG_XEN
+	&v4v_backend_xen,
+#endif
+};
+
+int v4v_backend_select(const char *name)
+{
+	const struct v4v_backend_ops *b;
+	bool any = !strcmp(name, "auto");
+	int err = -EINVAL;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(v4v_backends); i++) {
+		b = v4v_backends[i];
+		if (!any && strcmp(name, b->name))
+			continue;
+		err = b->probe();
+		if (!err) {
+			v4v_backend = b;
+			pr_info("using the %s backend\n", b->name);
+			return 0;
+		}
+		if (!any)
+			return err;
+	}
+	if (err == -EINVAL)
+		pr_err("unknown backend '%s' (known: auto, xen)\n", name);
+	return err;
+}
+
+void v4v_backend_release(void)
+{
+	if (v4v_backend)
+		v4v_backend->remove();
+	v4v_backend = NULL;
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The backend interface: the four Argo operations and event delivery.
+ *
+ * A backend is either the real hypervisor ("xen") or, in later work, an
+ * in-kernel emulation with identical semantics ("loopback").  Everything above
+ * this interface is shared.  All operations return 0 or a byte count on
+ * success and a negative errno exactly as Argo defines it (see
+ * Documentation/argo-abi.rst); the socket layer maps those to user errnos.
+ * Events are reported by calling v4v_rings_signal(), from any context.
+ */
+#ifndef _V4V_BACKEND_H
+#define _V4V_BACKEND_H
+
+#include <linux/types.h>
+#include <v4v/argo.h>
+
+struct seq_file;
+struct v4v_ring;
+
+struct v4v_backend_ops {
+	const char *name;
+
+	/* Lifetime.  probe() says (once, in the log) why it cannot work. */
+	int (*probe)(void);
+	void (*remove)(void);
+
+	/* Addressing. */
+	u16 (*local_domid)(void);
+
+	/* Rings: ring->view, port, partner and npages are set. */
+	int (*register_ring)(struct v4v_ring *ring, bool fail_exist);
+	int (*unregister_ring)(struct v4v_ring *ring);
+
+	/* Data: buffers are kernel memory; returns payload bytes sent. */
+	long (*sendv)(const struct v4v_argo_send_addr *addr,
+		      const struct v4v_argo_iov *iov, unsigned int niov,
+		      u32 message_type);
+
+	/* Notification: rd may be NULL (just "rx moved, wake senders"). */
+	int (*notify)(struct v4v_argo_ring_data *rd);
+
+	/* Observability: backend-specific lines of the status file. */
+	void (*show)(struct seq_file *m);
+};
+
+extern const struct v4v_backend_ops v4v_backend_xen;
+
+/* The backend in use; set once at load, before anything else starts. */
+extern const struct v4v_backend_ops *v4v_backend;
+
+int v4v_backend_select(const char *name);
+void v4v_backend_release(void);
+
+#endif /* _V4V_BACKEND_H */

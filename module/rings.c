@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Local rings and the event path.
+ *
+ * Argo raises one event per domain (VIRQ_ARGO), not per ring: after a message
+ * lands in any of our rings, and when a ring we could not send to has room
+ * again.  The backend's interrupt handler only queues event_work; the work
+ * walks the registered rings once (at most 128, Xen's per-domain limit) and
+ * wakes the readers of every ring that holds a message, then bumps tx_gen and
+ * wakes all blocked senders, which simply retry.  Bursts of events coalesce
+ * into one walk because a queued work item is not queued twice.
+ *
+ * After a reader consumes, Xen must be told (notify) or senders blocked on a
+ * full ring are never woken: Xen re-evaluates waiters only inside notify.
+ * Consumers queue notify_work, so a burst of reads costs one hypercall.
+ *
+ * Locking:
+ *   rings.lock (mutex)   the ring list and the backend's register and
+ *                        unregister calls.
+ *   ring->rx_lock (mutex) serialises the consumers of one ring.
+ *   Order: rings.lock before rx_lock.  The event work takes only rings.lock
+ *   and reads ring indices without rx_lock (a stale read only delays a wake).
+ *   tx_wq/tx_gen need no lock: waiters sample tx_gen before sending and
+ *   sleep until it changes, so an event between the send and the sleep is
+ *   never lost.
+ */
+#include <linux/atomic.h>
+#include <linux/mm.h>
+#include <linux/poll.h>
+#include <linux/sched/signal.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <linux/workqueue.h>
+
+#include "backend.h"
+#include "rings.h"
+#include "stats.h"
+
+static struct {
+	struct mutex lock;		/* see the file comment */
+	struct list_head list;		/* registered rings */
+	unsigned int count;		/* entries in list */
+	struct work_struct event_work;
+	struct work_struct notify_work;
+	wait_queue_head_t tx_wq;	/* senders waiting for space */
+	atomic_t tx_gen;		/* bumped by every event walk */
+} rings;
+
+static void event_work_fn(struct work_struct *work)
+{
+	struct v4v_ring *ring;
+
+	v4v_stat_inc(event_runs);
+	mutex_lock(&rings.lock);
+	list_for_each_entry(ring, &rings.list, node) {
+		if (v4v_ring_has_msg(&ring->view))
+			wake_up_interruptible_poll(&ring->rx_wq, EPOLLIN | EPOLLRDNORM);
+	}
+	mutex_unlock(&rings.lock);
+
+	atomic_inc(&rings.tx_gen);
+	wake_up_interruptible_all(&rings.tx_wq);
+}
+
+static void notify_work_fn(struct work_struct *work)
+{
+	int err;
+
+	v4v_stat_inc(notifies);
+	err = v4v_backend->notify(NULL);
+	if (err)
+		pr_warn_ratelimited("notify after receive failed: %d\n", err);
+}
+
+/* Called by the backend for every Argo event; any context. */
+void v4v_rings_signal(void)
+{
+	v4v_stat_inc(virqs);
+	queue_work(system_highpri_wq, &rings.event_work);
+}
+
+int v4v_rings_init(void)
+{
+	mutex_init(&rings.lock);
+	INIT_LIST_HEAD(&rings.list);
+	INIT_WORK(&rings.event_work, event_work_fn);
+	INIT_WORK(&rings.notify_work, notify_work_fn);
+	init_waitqueue_head(&rings.tx_wq);
+	atomic_set(&rings.tx_gen, 0);
+	return 0;
+}
+
+/* Runs after the backend stopped signalling: nothing can queue work now. */
+void v4v_rings_exit(void)
+{
+	cancel_work_sync(&rings.event_work);
+	cancel_work_sync(&rings.notify_work);
+	/* Every ring belongs to an open file, which pins the module. */
+	WARN(!list_empty(&rings.list), "v4v: rings still registered at exit\n");
+	WARN(v4v_stat_read(rings_live) || v4v_stat_read(ring_pages_live),
+	     "v4v: ring memory leaked: %lld rings, %lld pages\n",
+	     v4v_stat_read(rings_live), v4v_stat_read(ring_pages_live));
+}
+
+static void ring_free(struct v4v_ring *ring)
+{
+	/* Detach any poll/epoll waiter before the wait queue goes away. */
+	wake_up_pollfree(&ring->rx_wq);
+	vfree(ring->view.hdr);
+	v4v_stat_sub(ring_pages_live, ring->npages);
+	v4v_stat_sub(rings_live, 1);
+	kfree(ring);
+}
+
+/**
+ * v4v_ring_create - allocate a ring and register it with the backend
+ * @port: Argo port to receive on
+ * @partner: the only domain allowed to send, or V4V_ARGO_DOMID_ANY
+ * @len: data bytes (a multiple of 16, 48 to 16 MiB - 64)
+ * @fail_exist: fail with -EEXIST rather than replace an existing ring
+ * @err: set to a negative errno when NULL is returned
+ *
+ * Ring memory is virtually contiguous (one mapping for the consumer) and
+ * zeroed, since Xen keeps a non-zero tx_ptr found in a new ring.
+ */
+struct v4v_ring *v4v_ring_create(u32 port, u16 partner, u32 len, bool fail_exist,
+				 int *err)
+{
+	struct v4v_ring *ring;
+	void *mem;
+
+	if (!v4v_ring_len_valid(len)) {
+		*err = -EINVAL;
+		return NULL;
+	}
+	ring = kzalloc(sizeof(*ring), GFP_KERNEL);
+	if (!ring) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	ring->port = port;
+	ring->partner = partner;
+	ring->npages = v4v_ring_npages(len);
+	mem = vzalloc((size_t)ring->npages * V4V_ARGO_PAGE_SIZE);
+	if (!mem) {
+		kfree(ring);
+		*err = -ENOMEM;
+		return NULL;
+	}
+	v4v_ring_view_init(&ring->view, mem, len);
+	mutex_init(&ring->rx_lock);
+	init_waitqueue_head(&ring->rx_wq);
+	atomic64_set(&ring->rx_msgs, 0);
+	atomic64_set(&ring->rx_bytes, 0);
+	v4v_stat_add(rings_live, 1);
+	v4v_stat_add(ring_pages_live, ring->npages);
+
+	mutex_lock(&rings.lock);
+	*err = v4v_backend->register_ring(ring, fail_exist);
+	if (!*err) {
+		list_add_tail(&ring->node, &rings.list);
+		rings.count++;
+	}
+	mutex_unlock(&rings.lock);
+
+	if (*err) {
+		ring_free(ring);
+		return NULL;
+	}
+	return ring;
+}
+
+/**
+ * v4v_ring_destroy - unregister a ring and free it
+ * @ring: a ring from v4v_ring_create() with no reader left
+ *
+ * If the backend refuses to unregister, the hypervisor may still write into
+ * the pages, so they are deliberately leaked rather than reused.  -ENOENT
+ * means the hypervisor already dropped the ring (its partner died): safe.
+ */
+void v4v_ring_destroy(struct v4v_ring *ring)
+{
+	int err;
+
+	mutex_lock(&rings.lock);
+	err = v4v_backend->unregister_ring(ring);
+	list_del(&ring->node);
+	rings.count--;
+	mutex_unlock(&rings.lock);
+
+	if (err && err != -ENOENT) {
+		pr_err_ratelimited("ring %u: unregister failed (%d); leaking its %u pages\n",
+				   ring->port, err, ring->npages);
+		return;
+	}
+	ring_free(ring);
+}
+
+/* Wait until the ring holds a message: 0, -EAGAIN or -ERESTARTSYS. */
+int v4v_ring_recv_wait(struct v4v_ring *ring, bool nonblock)
+{
+	if (v4v_ring_has_msg(&ring->view))
+		return 0;
+	if (nonblock)
+		return -EAGAIN;
+	return wait_event_interruptible(ring->rx_wq, v4v_ring_has_msg(&ring->view));
+}
+
+/*
+ * Peek under rx_lock.  A ring whose indices or header cannot be right is
+ * emptied (the messages in it cannot be delimited any more) and reported as
+ * empty; the log says so, rate limited, since a peer may be behind it.
+ */
+int v4v_ring_peek_locked(struct v4v_ring *ring, struct v4v_ring_msg *m)
+{
+	int err;
+
+	lockdep_assert_held(&ring->rx_lock);
+	err = v4v_ring_peek(&ring->view, m);
+	if (err != -EBADMSG)
+		return err;
+	v4v_stat_inc(rx_bad);
+	pr_warn_ratelimited("ring %u: inconsistent ring state, discarding its contents\n",
+			    ring->port);
+	v4v_ring_discard_all(&ring->view);
+	queue_work(system_wq, &rings.notify_work);
+	return -EAGAIN;
+}
+
+/* Release message m of ring (under rx_lock) and let blocked senders know. */
+void v4v_ring_consumed(struct v4v_ring *ring, const struct v4v_ring_msg *m)
+{
+	lockdep_assert_held(&ring->rx_lock);
+	v4v_ring_consume(&ring->view, m);
+	atomic64_inc(&ring->rx_msgs);
+	atomic64_add(m->payload_len, &ring->rx_bytes);
+	v4v_stat_inc(rx_msgs);
+	v4v_stat_add(rx_bytes, m->payload_len);
+	queue_work(system_wq, &rings.notify_work);
+}
+
+/**
+ * v4v_send_wait - send one message, sleeping while the destination is full
+ * @addr: source and destination
+ * @iov: payload buffers (kernel memory)
+ * @niov: number of buffers, at most V4V_ARGO_MAXIOV
+ * @message_type: protocol identifier carried in the message header
+ * @nonblock: return -EAGAIN instead of sleeping
+ *
+ * A full destination makes Argo queue a space notification for us; the event
+ * it raises bumps tx_gen, which ends the sleep, and the send is retried.
+ * Return: payload bytes sent or a negative Argo errno (-ERESTARTSYS on a
+ * signal).
+ */
+long v4v_send_wait(const struct v4v_argo_send_addr *addr,
+		   const struct v4v_argo_iov *iov, unsigned int niov, u32 type,
+		   bool nonblock)
+{
+	long ret;
+	int gen;
+
+	for (;;) {
+		gen = atomic_read(&rings.tx_gen);
+		ret = v4v_backend->sendv(addr, iov, niov, type);
+		if (ret != -EAGAIN)
+			break;
+		v4v_stat_inc(tx_eagain);
+		if (nonblock)
+			return ret;
+		if (wait_event_interruptible(rings.tx_wq,
+					     atomic_read(&rings.tx_gen) != gen))
+			return -ERESTARTSYS;
+	}
+	if (ret < 0) {
+		v4v_stat_inc(tx_errors);
+		return ret;
+	}
+	v4v_stat_inc(tx_msgs);
+	v4v_stat_add(tx_bytes, ret);
+	return ret;
+}
+
+unsigned int v4v_rings_count(void)
+{
+	unsigned int n;
+
+	mutex_lock(&rings.lock);
+	n = rings.count;
+	mutex_unlock(&rings.lock);
+	return n;
+}
+
+void v4v_rings_show(struct seq_file *m)
+{
+	struct v4v_ring *ring;
+	u32 rx, tx;
+
+	seq_puts(m, "port       partner len      pages rx       tx       used     rx_msgs  rx_bytes\n");
+	mutex_lock(&rings.lock);
+	list_for_each_entry(ring, &rings.list, node) {
+		rx = READ_ONCE(ring->view.hdr->rx_ptr);
+		tx = READ_ONCE(ring->view.hdr->tx_ptr);
+		seq_printf(m, "0x%08x 0x%04x  %-8u %-5u %-8u %-8u %-8u %-8lld %lld\n",
+			   ring->port, ring->partner, ring->view.len,
+			   ring->npages, rx, tx,
+			   rx < ring->view.len && tx < ring->view.len ?
+			   v4v_ring_used(rx, tx, ring->view.len) : 0,
+			   atomic64_read(&ring->rx_msgs),
+			   atomic64_read(&ring->rx_bytes));
+	}
+	mutex_unlock(&rings.lock);
+}

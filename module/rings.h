@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Local rings: the memory of each ring this domain registered, its place in
+ * the list the event path scans, and the wait queues of its readers and of
+ * blocked senders.  Backend independent; the backend registers the memory
+ * with the hypervisor (or its emulation) and calls v4v_rings_signal() when
+ * an Argo event (VIRQ) arrives.
+ */
+#ifndef _V4V_RINGS_H
+#define _V4V_RINGS_H
+
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+
+#include "ring.h"
+
+struct seq_file;
+
+struct v4v_ring {
+	/* Fixed from creation to free. */
+	u32 port;
+	u16 partner;			/* domain allowed to send, or DOMID_ANY */
+	u32 npages;
+	struct v4v_ring_view view;	/* memory shared with the producer */
+
+	struct list_head node;		/* in the registered list; rings.lock */
+
+	struct mutex rx_lock;		/* serialises consumers of view */
+	wait_queue_head_t rx_wq;	/* readers waiting for a message */
+	atomic64_t rx_msgs;		/* consumed messages */
+	atomic64_t rx_bytes;		/* consumed payload bytes */
+};
+
+int v4v_rings_init(void);
+void v4v_rings_exit(void);
+
+struct v4v_ring *v4v_ring_create(u32 port, u16 partner, u32 len, bool fail_exist,
+				 int *err);
+void v4v_ring_destroy(struct v4v_ring *ring);
+
+int v4v_ring_recv_wait(struct v4v_ring *ring, bool nonblock);
+void v4v_ring_consumed(struct v4v_ring *ring, const struct v4v_ring_msg *m);
+int v4v_ring_peek_locked(struct v4v_ring *ring, struct v4v_ring_msg *m);
+
+long v4v_send_wait(const struct v4v_argo_send_addr *addr,
+		   const struct v4v_argo_iov *iov, unsigned int niov, u32 type,
+		   bool nonblock);
+
+void v4v_rings_signal(void);
+void v4v_rings_show(struct seq_file *m);
+unsigned int v4v_rings_count(void);
+
+#endif /* _V4V_RINGS_H */

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Module-wide event counters, shown in debugfs (status).  Lock free: each is
+ * an independent atomic; a reader may see them at slightly different times.
+ */
+#ifndef _V4V_STATS_H
+#define _V4V_STATS_H
+
+#include <linux/atomic.h>
+
+struct v4v_stats {
+	atomic64_t virqs;		/* Argo events from the backend */
+	atomic64_t event_runs;		/* event work executions (coalesced) */
+	atomic64_t notifies;		/* notify calls after consuming */
+	atomic64_t tx_msgs;
+	atomic64_t tx_bytes;
+	atomic64_t tx_eagain;		/* sends that found the ring full */
+	atomic64_t tx_errors;		/* sends failed for another reason */
+	atomic64_t rx_msgs;
+	atomic64_t rx_bytes;
+	atomic64_t rx_bad;		/* inconsistent rings reset */
+	atomic64_t rings_live;		/* ring memory allocated now */
+	atomic64_t ring_pages_live;
+};
+
+extern struct v4v_stats v4v_stats;
+
+#define v4v_stat_inc(field)	atomic64_inc(&v4v_stats.field)
+#define v4v_stat_add(field, n)	atomic64_add((n), &v4v_stats.field)
+#define v4v_stat_sub(field, n)	atomic64_sub((n), &v4v_stats.field)
+#define v4v_stat_read(field)	atomic64_read(&v4v_stats.field)
+
+#endif /* _V4V_STATS_H */
