@@ -1,0 +1,138 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# /init of dom0 in the VM tier (busybox sh).  The kernel hands it v4vtest=MODE:
+#   full     load v4v, run the self suite, reload x3, start the test server,
+#            create the domU (which runs its suites against the server),
+#            collect the domU's console, unload;
+#   probe    only load v4v and show what it said (negative controls);
+#   sandbox  load v4v in dom0 and the domU, exchange a few messages, show
+#            the module's status files.
+# Results are "V4VT: dom0-init: ok|not ok N name" lines; the domU's console
+# is echoed with a "DOMU| " prefix.  Ends with V4V-INIT-FINISHED.
+export PATH=/usr/lib/xen-4.17/bin:/bin:/sbin:/usr/bin:/usr/sbin
+MODE=${v4vtest:-full}
+N=0
+DOMU_DEADLINE=${v4vdomu:-1500}
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t debugfs debugfs /sys/kernel/debug
+mkdir -p /dev/pts /dev/shm && mount -t devpts devpts /dev/pts && mount -t tmpfs tmpfs /dev/shm
+mount -t tmpfs tmpfs /run
+mount -t tmpfs tmpfs /tmp
+mkdir -p /run/xen /run/xenstored /var/lib/xen /var/lib/xenstored /var/log/xen/console /var/lock
+echo "V4VINIT: dom0 up ($(uname -r)), mode $MODE, uptime $(cut -d' ' -f1 /proc/uptime)"
+
+result() { # result 0|1 name [why]
+	N=$((N + 1))
+	if [ "$1" = 0 ]; then
+		echo "V4VT: dom0-init: ok $N $2"
+	else
+		echo "V4VT: dom0-init: not ok $N $2 # ${3:-failed}"
+	fi
+}
+
+finish() {
+	echo "V4VINIT: done, uptime $(cut -d' ' -f1 /proc/uptime)"
+	echo "V4V-INIT-FINISHED"
+	sync
+	poweroff -f
+	sleep 60
+}
+
+load_v4v() {
+	insmod /v4v.ko
+	rc=$?
+	dmesg | grep ' v4v: ' | tail -n 5
+	return $rc
+}
+
+show_status() {
+	for f in status rings; do
+		echo "V4VINIT: /sys/kernel/debug/v4v/$f:"
+		sed 's/^/    /' /sys/kernel/debug/v4v/$f
+	done
+}
+
+start_toolstack() {
+	for m in xen-evtchn xen-privcmd xen-gntdev xen-gntalloc xenfs; do
+		insmod /lib/modules/xen/$m.ko || echo "V4VINIT: insmod $m failed"
+	done
+	mount -t xenfs xenfs /proc/xen
+	xenstored --pid-file /run/xenstored.pid &&
+		timeout 120 xen-init-dom0 >/dev/null &&
+		xenconsoled --pid-file=/run/xenconsoled.pid --log=guest \
+			--log-dir=/var/log/xen/console
+	result $? toolstack_started
+}
+
+# Wait (in 0.2 s steps, up to $2 s) until the command $1 succeeds.
+wait_for() {
+	i=0
+	while ! eval "$1" >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ $i -ge $(($2 * 5)) ] && return 1
+		sleep 0.2
+	done
+}
+
+run_domu() {
+	xl create /root/domu.cfg >/tmp/xl.log 2>&1
+	rc=$?
+	result $rc domu_created "$(tail -n 1 /tmp/xl.log)"
+	[ $rc = 0 ] || return
+	if wait_for '! xl list domu' "$DOMU_DEADLINE"; then
+		result 0 domu_finished
+	else
+		result 1 domu_finished "still running after $DOMU_DEADLINE s; destroyed"
+		xl destroy domu
+	fi
+	echo "V4VINIT: ----- domU console -----"
+	sed 's/^/DOMU| /' /var/log/xen/console/guest-domu.log
+	echo "V4VINIT: ----- end of domU console -----"
+}
+
+if ! load_v4v; then
+	result 1 module_load "insmod failed"
+	finish
+fi
+result 0 module_load
+show_status
+[ "$MODE" = probe ] && finish
+
+start_toolstack
+
+if [ "$MODE" = sandbox ]; then
+	argo-test sandbox-dom0 &
+	run_domu
+	show_status
+	finish
+fi
+
+timeout 1200 argo-test run self dom0
+
+# Reload: the module must give everything back (Xen rings, VIRQ binding,
+# memory; its exit path WARNs on leaked rings or pages).  The probe binds a
+# fixed port with FAIL_EXIST, which fails if a ring of the last load survived.
+for i in 1 2 3; do
+	if rmmod v4v && load_v4v >/dev/null && argo-test probe; then
+		result 0 reload_cycle_$i
+	else
+		result 1 reload_cycle_$i
+	fi
+done
+
+argo-test server &
+SERVER=$!
+wait_for 'grep -q "^0x00005000 " /sys/kernel/debug/v4v/rings' 30
+result $? server_listening
+run_domu
+argo-test quit
+wait $SERVER
+result $? server_saw_no_bad_message
+show_status
+
+rmmod v4v
+result $? module_unload
+finish

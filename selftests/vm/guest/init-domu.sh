@@ -1,0 +1,43 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# /init of the domU (busybox sh): load v4v, run the self and client suites
+# (or, for the sandbox, greet dom0), unload, power off.  Its console reaches
+# the host through xenconsoled's log in dom0.
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+MODE=${v4vtest:-full}
+N=0
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t debugfs debugfs /sys/kernel/debug
+mount -t tmpfs tmpfs /tmp
+echo "V4VINIT: domU up ($(uname -r)), uptime $(cut -d' ' -f1 /proc/uptime)"
+
+result() {
+	N=$((N + 1))
+	if [ "$1" = 0 ]; then
+		echo "V4VT: domu-init: ok $N $2"
+	else
+		echo "V4VT: domu-init: not ok $N $2 # ${3:-failed}"
+	fi
+}
+
+if insmod /v4v.ko; then
+	result 0 module_load
+	dmesg | grep ' v4v: ' | tail -n 3
+	if [ "$MODE" = sandbox ]; then
+		argo-test sandbox-domu
+	else
+		timeout 1200 argo-test run self domu
+		timeout 1200 argo-test run client domu
+	fi
+	rmmod v4v
+	result $? module_unload
+else
+	result 1 module_load "insmod failed"
+	dmesg | tail -n 20
+fi
+echo "V4VINIT: domU done, uptime $(cut -d' ' -f1 /proc/uptime)"
+sync
+poweroff -f

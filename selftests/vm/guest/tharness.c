@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The harness behind tharness.h: fork, time out, report. */
+#include <errno.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "tharness.h"
+
+#define T_DEFAULT_TIMEOUT_S 120
+
+const char *t_current = "main";
+
+static int run_one(const struct t_case *tc, char *why, size_t whylen)
+{
+	unsigned int timeout = tc->timeout_s ? tc->timeout_s : T_DEFAULT_TIMEOUT_S;
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		snprintf(why, whylen, "fork: %s", strerror(errno));
+		return 1;
+	}
+	if (pid == 0) {
+		t_current = tc->name;
+		/* SIGALRM's default action ends the child: a hang is a failure. */
+		alarm(timeout);
+		tc->fn();
+		fflush(stdout);
+		_exit(0);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR) {
+			snprintf(why, whylen, "waitpid: %s", strerror(errno));
+			return 1;
+		}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
+		snprintf(why, whylen, "timed out after %u s", timeout);
+	else if (WIFSIGNALED(status))
+		snprintf(why, whylen, "killed by signal %d", WTERMSIG(status));
+	else
+		snprintf(why, whylen, "failed");
+	return 1;
+}
+
+/* Run every case meant for this domain; returns the number that failed. */
+int t_run(const char *tag, unsigned int where, const struct t_case *cases,
+	  size_t n)
+{
+	unsigned int num = 0, failed = 0;
+	struct timespec t0, t1;
+	char why[128];
+	size_t i;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (i = 0; i < n; i++) {
+		if (!(cases[i].where & where))
+			continue;
+		num++;
+		why[0] = 0;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		if (run_one(&cases[i], why, sizeof(why))) {
+			failed++;
+			printf("V4VT: %s: not ok %u %s # %s\n", tag, num, cases[i].name, why);
+		} else {
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			printf("V4VT: %s: ok %u %s # %.2f s\n", tag, num, cases[i].name,
+			       (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+		}
+	}
+	printf("V4VT: %s: done %u tests, %u failed\n", tag, num, failed);
+	return failed;
+}
+
+void t_list(unsigned int where, const struct t_case *cases, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (cases[i].where & where)
+			printf("%s\n", cases[i].name);
+}

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A tiny test harness for the in-guest programs.  Each test runs in its own
+ * child process under a timeout, so a crash or a hang fails that test only.
+ * Results go to stdout as
+ *	V4VT: <tag>: ok <n> <name>
+ *	V4VT: <tag>: not ok <n> <name> # <why>
+ * which the VM harness on the host collects from the serial console.
+ * Diagnostics are "# " lines.
+ */
+#ifndef V4V_THARNESS_H
+#define V4V_THARNESS_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Which domains run a test. */
+#define T_DOM0	0x1u
+#define T_DOMU	0x2u
+#define T_ANY	(T_DOM0 | T_DOMU)
+
+struct t_case {
+	const char *name;
+	unsigned int where;		/* T_DOM0, T_DOMU */
+	unsigned int timeout_s;		/* 0: the default */
+	void (*fn)(void);
+};
+
+/* What the running test is, for messages. */
+extern const char *t_current;
+
+#define t_fail(...) do {						\
+	printf("# %s: %s:%d: ", t_current, __FILE__, __LINE__);	\
+	printf(__VA_ARGS__);						\
+	printf("\n");							\
+	fflush(stdout);							\
+	_exit(1);							\
+} while (0)
+
+#define T_ASSERT(cond, ...) do {					\
+	if (!(cond)) {							\
+		printf("# %s: %s:%d: '%s' is false: ", t_current,	\
+		       __FILE__, __LINE__, #cond);			\
+		printf(__VA_ARGS__);					\
+		printf("\n");						\
+		fflush(stdout);						\
+		_exit(1);						\
+	}								\
+} while (0)
+
+/* Compare two integers and say both values when they differ. */
+#define T_EQ(a, b) do {							\
+	long long _a = (long long)(a), _b = (long long)(b);		\
+	if (_a != _b)							\
+		t_fail("%s == %lld, expected %s == %lld", #a, _a, #b, _b); \
+} while (0)
+
+#define t_info(...) do { printf("# %s: ", t_current); printf(__VA_ARGS__); \
+	printf("\n"); fflush(stdout); } while (0)
+
+int t_run(const char *tag, unsigned int where, const struct t_case *cases,
+	  size_t n);
+void t_list(unsigned int where, const struct t_case *cases, size_t n);
+
+#endif /* V4V_THARNESS_H */

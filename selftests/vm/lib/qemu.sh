@@ -1,0 +1,71 @@
+# SPDX-License-Identifier: GPL-2.0
+# Boot Xen + a Debian dom0 under QEMU TCG and log the serial console, each
+# line prefixed with seconds since QEMU started.  Source after common.sh.
+#
+# Pitfalls handled here: -cpu qemu64 (TCG's SMAP emulation crashes PV dom0
+# under "max"); commas inside dom0's multiboot arguments doubled; QEMU's
+# output read through a FIFO so the last lines are never lost; and Xen,
+# booted with noreboot, halting instead of exiting on a crash or a dom0
+# power-off, so QEMU is stopped when the log says so.
+
+V4V_QEMU_PKGS=(qemu-system-x86)
+V4V_FINISH_MARKER=V4V-INIT-FINISHED
+# Serial lines after which Xen will never exit by itself.
+V4V_XEN_STOP_PATTERNS=('Hardware Dom0 crashed' 'Panic on CPU' 'Hardware Dom0 halted'
+	'Hardware Dom0 shutdown' 'Reboot in five seconds')
+
+# v4v_boot LOG XEN VMLINUZ INITRD
+# Env: V4V_XEN_ARGS (Argo options; default argo=1,mac-permissive=1),
+#      V4V_DOM0_ARGS (extra dom0 kernel arguments), V4V_TIMEOUT (s, 1200),
+#      V4V_SMP (2), V4V_MEM (MiB, 2048), V4V_INTERACTIVE=1 (console on the
+#      terminal instead of the log, for the sandbox)
+# Returns 0 if the init script reached its finish marker.
+v4v_boot() {
+	local log=$1 xen=$2 vmlinuz=$3 initrd=$4
+	local argo=${V4V_XEN_ARGS-argo=1,mac-permissive=1}
+	local xen_args dom0_args mods fifo qpid line now start seen=1 p
+	v4v_need_pkgs "${V4V_QEMU_PKGS[@]}"
+	xen_args="console=com1 com1=115200,8n1 $argo dom0_mem=512M,max:512M"
+	xen_args+=" loglvl=all guest_loglvl=all noreboot console_timestamps=boot"
+	dom0_args="console=hvc0 earlyprintk=xen ${V4V_DOM0_ARGS:-}"
+	mods="$vmlinuz ${dom0_args//,/,,},$initrd"
+	local qemu=(qemu-system-x86_64 -machine q35 -accel tcg -cpu qemu64
+		-m "${V4V_MEM:-2048}" -smp "${V4V_SMP:-2}" -nographic -no-reboot
+		-net none -kernel "$xen" -append "$xen_args" -initrd "$mods")
+
+	if [[ ${V4V_INTERACTIVE:-0} == 1 ]]; then
+		"${qemu[@]}" -serial mon:stdio
+		return
+	fi
+	{
+		echo "### ${qemu[*]}"
+	} > "$log"
+	fifo=$(mktemp -u "${TMPDIR:-/tmp}/v4v-qemu.XXXXXX")
+	mkfifo "$fifo"
+	"${V4V_NICE[@]}" timeout -k 5 "${V4V_TIMEOUT:-1200}" "${qemu[@]}" \
+		-monitor none -serial stdio < /dev/null > "$fifo" 2>&1 &
+	qpid=$!
+	exec {qfd}<"$fifo"
+	rm -f "$fifo"
+	start=${EPOCHREALTIME/./}
+	while IFS= read -r line <&"$qfd"; do
+		now=${EPOCHREALTIME/./}
+		line=${line//$'\r'/}	# the console ends lines with CR CR LF
+		printf '[%4d.%02d] %s\n' $(((now - start) / 1000000)) \
+			$(((now - start) % 1000000 / 10000)) "$line" >> "$log"
+		if [[ $line == *"$V4V_FINISH_MARKER"* ]]; then
+			seen=0
+			(sleep 10; kill "$qpid" 2>/dev/null) >/dev/null 2>&1 &
+		fi
+		for p in "${V4V_XEN_STOP_PATTERNS[@]}"; do
+			if [[ $line == *"$p"* ]]; then
+				(sleep 3; kill "$qpid" 2>/dev/null) >/dev/null 2>&1 &
+			fi
+		done
+	done
+	exec {qfd}<&-
+	wait "$qpid"
+	echo "### qemu exited (status $?) after $(((${EPOCHREALTIME/./} - start) / 1000000)) s," \
+		"finish marker $([[ $seen == 0 ]] && echo seen || echo MISSING)" >> "$log"
+	return $seen
+}

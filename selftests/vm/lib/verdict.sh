@@ -1,0 +1,82 @@
+# SPDX-License-Identifier: GPL-2.0
+# Turn a VM serial log into per-test results.  Source after common.sh.
+#
+# Safe under set -e: no function fails because a grep found nothing.
+# Every tier reports "PASS <tier>: <test>" or "FAIL <tier>: <test> # why";
+# selftests/run_all.sh counts those lines.  A test that was expected but never
+# reported is a failure: nothing is skipped silently.
+
+# Kernel messages that mean something went wrong, whoever caused them.
+V4V_SPLAT_RE='BUG:|WARNING:|Oops|general protection fault|Kernel panic|kernel BUG|Call Trace:|possible recursive locking|circular locking dependency|suspicious RCU usage|UBSAN:|KASAN:|refcount_t:|list_add corruption|list_del corruption|unreferenced object|stack-protector|hung_task'
+# Xen's own failure messages.
+V4V_XEN_CRASH_RE='Panic on CPU|FATAL PAGE FAULT|Xen BUG at|Assertion .* failed|Hardware Dom0 crashed|domain_crash'
+
+v4v_result() { # v4v_result TIER NAME 0|1 [why]
+	if [[ $3 == 0 ]]; then
+		echo "PASS $1: $2"
+	else
+		echo "FAIL $1: $2${4:+ # $4}"
+	fi
+}
+
+# Print "ok" when the log shows a dom0 that booted on Xen with Argo usable,
+# else one line saying what was wrong with the environment.
+v4v_vm_environment() {
+	local log=$1 why
+	if ! grep -q 'Xen version' "$log"; then
+		echo "Xen did not boot"
+	elif ! grep -q 'V4VINIT: dom0 up' "$log"; then
+		echo "dom0 did not reach its init"
+	elif why=$(grep -o 'v4v: Argo unavailable: .*' "$log" | head -n 1) && [[ -n $why ]]; then
+		echo "${why#v4v: }"
+	elif ! grep -q 'v4v: Argo available' "$log"; then
+		echo "v4v did not report Argo's state"
+	else
+		echo ok
+	fi
+}
+
+# v4v_vm_splats LOG dom0|domu: kernel splat lines of one domain.
+v4v_vm_splats() {
+	if [[ $2 == domu ]]; then
+		grep '^\[[ 0-9.]*\] DOMU| ' "$1" | grep -E "$V4V_SPLAT_RE" || true
+	else
+		grep -v '^\[[ 0-9.]*\] DOMU| \|(XEN)' "$1" | grep -E "$V4V_SPLAT_RE" || true
+	fi
+}
+
+# v4v_vm_expect TIER LOG TAG NAME...: one result per expected test name.
+v4v_vm_expect() {
+	local tier=$1 log=$2 tag=$3 name line
+	shift 3
+	for name in "$@"; do
+		line=$(grep -E "V4VT: $tag: (ok|not ok) [0-9]+ $name( |\$)" "$log" | tail -n 1 || true)
+		if [[ -z $line ]]; then
+			v4v_result "$tier" "$tag/$name" 1 "did not run"
+		elif [[ $line == *"V4VT: $tag: ok "* ]]; then
+			v4v_result "$tier" "$tag/$name" 0
+		else
+			v4v_result "$tier" "$tag/$name" 1 "${line#*# }"
+		fi
+	done
+}
+
+# Environment and health checks common to every boot.
+v4v_vm_health() {
+	local tier=$1 log=$2 domu=$3 env s
+	env=$(v4v_vm_environment "$log")
+	if [[ $env != ok ]]; then
+		echo "ENVIRONMENT FAILURE ($tier): $env"
+	fi
+	v4v_result "$tier" environment/argo_available "$([[ $env == ok ]]; echo $?)" "$env"
+	v4v_result "$tier" environment/finished "$(grep -q '^### .*finish marker seen' "$log"; echo $?)" \
+		"init never finished (timeout or crash)"
+	s=$(grep -E "$V4V_XEN_CRASH_RE" "$log" | head -n 3 || true)
+	v4v_result "$tier" environment/no_xen_crash "$([[ -z $s ]]; echo $?)" "$s"
+	s=$(v4v_vm_splats "$log" dom0 | head -n 3)
+	v4v_result "$tier" dom0/no_kernel_splat "$([[ -z $s ]]; echo $?)" "$s"
+	if [[ $domu == 1 ]]; then
+		s=$(v4v_vm_splats "$log" domu | head -n 3)
+		v4v_result "$tier" domu/no_kernel_splat "$([[ -z $s ]]; echo $?)" "$s"
+	fi
+}

@@ -1,0 +1,144 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The VM tier: v4v.ko on real Xen + Argo, under QEMU TCG.
+#
+#   run.sh [--kernel 6.1|6.12] [--ko PATH] [--mode MODE] [--log-dir DIR]
+#
+# MODE:
+#   full            (default) dom0 self suite, reloads, domU self and client
+#                   suites against dom0's test server
+#   control-stock   negative control: Debian's Xen (no Argo compiled in)
+#   control-noargo  negative control: our Xen booted without argo=1
+#   sandbox         boot, exchange a few messages dom0 <-> domU, print it all
+#
+# Without --ko the module is built here against the kernel's headers.
+# Prints PASS/FAIL lines (see lib/verdict.sh); exits non-zero on any FAIL.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/../lib/common.sh"
+. "$HERE/lib/xen.sh"
+. "$HERE/lib/kernel.sh"
+. "$HERE/lib/initramfs.sh"
+. "$HERE/lib/qemu.sh"
+. "$HERE/lib/verdict.sh"
+
+SERIES=6.1 KO= MODE=full LOGDIR=${V4V_LOG_DIR:-$V4V_CACHE/logs}
+while (($#)); do
+	case $1 in
+	--kernel) SERIES=$2; shift 2 ;;
+	--ko) KO=$(realpath "$2"); shift 2 ;;
+	--mode) MODE=$2; shift 2 ;;
+	--log-dir) LOGDIR=$2; shift 2 ;;
+	-h|--help) sed -n '3,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) v4v_die "unknown argument '$1' (see --help)" ;;
+	esac
+done
+case $MODE in
+full|control-stock|control-noargo|sandbox) ;;
+*) v4v_die "unknown mode '$MODE'" ;;
+esac
+TIER=vm-$SERIES
+[[ $MODE == full ]] || TIER=$TIER-$MODE
+
+mkdir -p "$LOGDIR"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/v4v-vm.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+
+# --- artifacts -------------------------------------------------------------
+if [[ $MODE == control-stock ]]; then
+	XEN=$(v4v_xen_stock)
+else
+	XEN=$(v4v_xen_argo)
+fi
+UTILS=$(v4v_xen_utils)
+KDIR=$(v4v_kernel "$SERIES")
+ABI=$(v4v_kernel_abi "$SERIES")
+if [[ -z $KO ]]; then
+	v4v_log "building v4v.ko for $ABI"
+	cp -a "$V4V_TOP/Kbuild" "$V4V_TOP/VERSION" "$V4V_TOP/module" "$V4V_TOP/include" "$WORK/"
+	make -s -C "/lib/modules/$ABI/build" M="$WORK" modules >&2
+	KO=$WORK/module/v4v.ko
+fi
+case $KO in
+*.xz) xz -dc "$KO" > "$WORK/v4v.ko"; KO=$WORK/v4v.ko ;;
+*.zst) zstd -qdc "$KO" > "$WORK/v4v.ko"; KO=$WORK/v4v.ko ;;
+esac
+modinfo -F vermagic "$KO" | grep -q "^$ABI " ||
+	v4v_die "$KO was not built for $ABI ($(modinfo -F vermagic "$KO"))"
+make -s -C "$HERE/guest" argo-test >&2
+TEST=$HERE/guest/argo-test
+
+# --- images ----------------------------------------------------------------
+cat > "$WORK/domu.cfg" <<EOF
+name = "domu"
+type = "pv"
+kernel = "/root/vmlinuz"
+ramdisk = "/root/domu.cpio.gz"
+extra = "console=hvc0 v4vtest=$MODE"
+memory = 256
+vcpus = 1
+on_poweroff = "destroy"
+on_crash = "destroy"
+EOF
+v4v_mkinitramfs "$WORK/domu.cpio.gz" "$HERE/guest/init-domu.sh" \
+	"$KO:/v4v.ko" "$TEST:/bin/argo-test"
+specs=("$KO:/v4v.ko" "$TEST:/bin/argo-test" "$KDIR/vmlinuz:/root/vmlinuz"
+	"$WORK/domu.cpio.gz:/root/domu.cpio.gz" "$WORK/domu.cfg:/root/domu.cfg")
+for m in "$KDIR"/modules/*.ko; do specs+=("$m:/lib/modules/xen/${m##*/}"); done
+mapfile -t -O "${#specs[@]}" specs < <(v4v_toolstack_specs "$UTILS")
+v4v_mkinitramfs "$WORK/dom0.cpio.gz" "$HERE/guest/init-dom0.sh" "${specs[@]}"
+
+# --- boot --------------------------------------------------------------------
+LOG=$LOGDIR/$TIER.log
+export V4V_DOM0_ARGS="v4vtest=${MODE/control-*/probe}"
+[[ $MODE == control-noargo ]] && export V4V_XEN_ARGS=""
+v4v_log "$TIER: booting Xen ($(basename "$(dirname "$XEN")")) with $ABI; log $LOG"
+t0=$SECONDS
+v4v_boot "$LOG" "$XEN" "$KDIR/vmlinuz" "$WORK/dom0.cpio.gz" || true
+v4v_log "$TIER: QEMU ran $((SECONDS - t0)) s"
+
+# --- verdict -----------------------------------------------------------------
+results=$WORK/results
+case $MODE in
+full)
+	{
+		v4v_vm_health "$TIER" "$LOG" 1
+		v4v_vm_expect "$TIER" "$LOG" dom0-init module_load toolstack_started
+		v4v_vm_expect "$TIER" "$LOG" dom0 $("$TEST" list self dom0)
+		v4v_vm_expect "$TIER" "$LOG" dom0-init reload_cycle_1 reload_cycle_2 \
+			reload_cycle_3 server_listening domu_created domu_finished \
+			server_saw_no_bad_message module_unload
+		v4v_vm_expect "$TIER" "$LOG" domu-init module_load module_unload
+		v4v_vm_expect "$TIER" "$LOG" domu $("$TEST" list self domu) \
+			$("$TEST" list client domu)
+	} > "$results"
+	;;
+control-stock|control-noargo)
+	# These pass when the harness correctly refuses the environment.
+	want='-38'; [[ $MODE == control-noargo ]] && want='-95'
+	env=$(v4v_vm_environment "$LOG")
+	echo "environment verdict: $env" >&2
+	{
+		v4v_result "$TIER" environment_reported_unavailable \
+			"$([[ $env == "Argo unavailable: "*"($want)" ]]; echo $?)" "verdict was: $env"
+		v4v_result "$TIER" module_refused_to_load \
+			"$(grep -q 'V4VT: dom0-init: not ok [0-9]* module_load' "$LOG"; echo $?)"
+		s=$(v4v_vm_splats "$LOG" dom0 | head -n 3)
+		v4v_result "$TIER" dom0/no_kernel_splat "$([[ -z $s ]]; echo $?)" "$s"
+	} > "$results"
+	;;
+sandbox)
+	grep -E 'SANDBOX|V4VINIT|v4v: |^\[[ 0-9.]*\]     ' "$LOG" | sed 's/^\[[ 0-9.]*\] //'
+	{
+		v4v_vm_health "$TIER" "$LOG" 1
+		v4v_result "$TIER" domu_greeted_dom0 \
+			"$(grep -q 'SANDBOX dom0: from domain [1-9]' "$LOG"; echo $?)"
+		v4v_result "$TIER" dom0_answered_domu \
+			"$(grep -q 'DOMU| SANDBOX domU: reply from domain 0' "$LOG"; echo $?)"
+	} > "$results"
+	;;
+esac
+cat "$results"
+fail=$(grep -c '^FAIL' "$results" || true)
+echo "$TIER: $(grep -c '^PASS' "$results" || true) passed, $fail failed (log: $LOG)"
+[[ $fail == 0 ]]
