@@ -2,13 +2,16 @@
 /*
  * Pure Argo ring logic; see ring.h for the layout and the concurrency rules.
  *
- * Barrier pairing, for a producer P and a consumer C on one ring:
- *   P writes message, smp_wmb(), stores tx    (v4v_ring_commit)
- *   C loads tx, smp_rmb(), reads message       (v4v_ring_peek)
- *   C reads payload, smp_mb(), stores rx       (v4v_ring_consume)
- *   P loads rx, then overwrites freed space    (v4v_ring_free: the data
- *     dependency from rx to the space computation orders it; Xen does the same)
- * Xen is the producer of every ring on the xen backend.
+ * Ordering, for a producer P and a consumer C on one ring:
+ *   P writes the message, then store-releases tx       (v4v_ring_commit)
+ *   C load-acquires tx, then reads the message         (v4v_ring_peek)
+ *   C reads the payload, then store-releases rx        (v4v_ring_consume)
+ *   P load-acquires rx, then overwrites freed space    (v4v_ring_free)
+ * Release/acquire is exactly the ordering each step needs (a release orders
+ * the reads before it too, so the payload is read before rx frees it), and on
+ * x86 it costs no fence instruction, where a full barrier per message would
+ * drain the store buffer.  Xen, the producer on the xen backend, reads rx
+ * and publishes tx with the same pairing on its side.
  */
 #include <linux/kernel.h>
 #include <linux/compiler.h>
@@ -38,12 +41,6 @@ u32 v4v_ring_max_payload(u32 len)
 	return len >= 2 * V4V_ARGO_MSG_HDR_SIZE ? len - 2 * V4V_ARGO_MSG_HDR_SIZE : 0;
 }
 
-/* Bytes between rx and tx; both must be below len. */
-u32 v4v_ring_used(u32 rx, u32 tx, u32 len)
-{
-	return tx >= rx ? tx - rx : len - rx + tx;
-}
-
 void v4v_ring_view_init(struct v4v_ring_view *v, void *mem, u32 len)
 {
 	v->hdr = mem;
@@ -62,11 +59,10 @@ int v4v_ring_peek(const struct v4v_ring_view *v, struct v4v_ring_msg *m)
 	u32 rx, tx, used;
 
 	rx = READ_ONCE(v->hdr->rx_ptr);
-	tx = READ_ONCE(v->hdr->tx_ptr);
+	/* Acquire: the message tx covers is read after tx (see the top). */
+	tx = smp_load_acquire(&v->hdr->tx_ptr);
 	if (rx == tx)
 		return -EAGAIN;
-	/* Read tx before the message it covers: pairs with v4v_ring_commit(). */
-	smp_rmb();
 	if (rx >= v->len || tx >= v->len || (rx | tx) % V4V_ARGO_MSG_SLOT_SIZE)
 		return -EBADMSG;
 	used = v4v_ring_used(rx, tx, v->len);
@@ -84,70 +80,13 @@ int v4v_ring_peek(const struct v4v_ring_view *v, struct v4v_ring_msg *m)
 	return 0;
 }
 
-bool v4v_ring_has_msg(const struct v4v_ring_view *v)
-{
-	return READ_ONCE(v->hdr->rx_ptr) != READ_ONCE(v->hdr->tx_ptr);
-}
-
-/*
- * Split bytes [offset, offset + n) of the payload whose header sits at hdr_off
- * into at most two pieces: the payload may run past the end of the ring and
- * continue at offset 0.  The caller keeps offset + n within the payload, which
- * is shorter than len, so one wrap is all there can be.
- */
-static unsigned int payload_chunks(const struct v4v_ring_view *v, u32 hdr_off,
-				   u32 offset, u32 n, struct v4v_ring_chunk c[2])
-{
-	u32 start = hdr_off + V4V_ARGO_MSG_HDR_SIZE + offset;
-	u32 first;
-
-	if (!n)
-		return 0;
-	if (start >= v->len)
-		start -= v->len;
-	first = min(n, v->len - start);
-	c[0].p = v->data + start;
-	c[0].n = first;
-	if (first == n)
-		return 1;
-	c[1].p = v->data;
-	c[1].n = n - first;
-	return 2;
-}
-
-unsigned int v4v_ring_msg_chunks(const struct v4v_ring_view *v,
-				 const struct v4v_ring_msg *m, u32 offset,
-				 u32 n, struct v4v_ring_chunk c[2])
-{
-	return payload_chunks(v, m->off, offset, n, c);
-}
-
-static u32 ring_advance(const struct v4v_ring_view *v, u32 off, u32 payload_len)
-{
-	u32 next = off + v4v_ring_msg_slot(payload_len);
-
-	return next >= v->len ? next - v->len : next;
-}
-
-/* Release the message m (found by the last peek) back to the producer. */
-void v4v_ring_consume(const struct v4v_ring_view *v,
-		      const struct v4v_ring_msg *m)
-{
-	u32 next = ring_advance(v, m->off, m->payload_len);
-
-	/* Finish reading the payload before the producer may reuse its space. */
-	smp_mb();
-	WRITE_ONCE(v->hdr->rx_ptr, next);
-}
-
 /* Drop everything queued: the recovery for a ring that failed peek. */
 void v4v_ring_discard_all(const struct v4v_ring_view *v)
 {
 	u32 tx = READ_ONCE(v->hdr->tx_ptr);
 
-	/* Same ordering as consume: nothing of the old data is read after this. */
-	smp_mb();
-	WRITE_ONCE(v->hdr->rx_ptr, tx < v->len ? SLOT_ALIGN(tx) % v->len : 0);
+	/* Release, as in consume. */
+	smp_store_release(&v->hdr->rx_ptr, tx < v->len ? SLOT_ALIGN(tx) % v->len : 0);
 }
 
 /*
@@ -157,7 +96,8 @@ void v4v_ring_discard_all(const struct v4v_ring_view *v)
  */
 u32 v4v_ring_free(const struct v4v_ring_view *v, u32 tx)
 {
-	u32 rx = SLOT_ALIGN(READ_ONCE(v->hdr->rx_ptr));
+	/* Acquire: space is overwritten only after the consumer released it. */
+	u32 rx = SLOT_ALIGN(smp_load_acquire(&v->hdr->rx_ptr));
 
 	if (rx >= v->len)
 		rx = 0;
@@ -183,36 +123,6 @@ int v4v_ring_reserve(const struct v4v_ring_view *v, u32 tx, u32 payload_len,
 		return -EAGAIN;
 	r->off = tx;
 	r->payload_len = payload_len;
-	r->next_tx = ring_advance(v, tx, payload_len);
+	r->next_tx = __v4v_ring_advance(v, tx, payload_len);
 	return 0;
-}
-
-void v4v_ring_write_hdr(const struct v4v_ring_view *v,
-			const struct v4v_ring_resv *r,
-			const struct v4v_argo_addr *src, u32 type)
-{
-	struct v4v_argo_msg_hdr h = {
-		.len = r->payload_len + V4V_ARGO_MSG_HDR_SIZE,
-		.source = *src,
-		.message_type = type,
-	};
-
-	/* tx is slot aligned below len: the header never wraps. */
-	memcpy(v->data + r->off, &h, sizeof(h));
-}
-
-unsigned int v4v_ring_resv_chunks(const struct v4v_ring_view *v,
-				  const struct v4v_ring_resv *r, u32 offset,
-				  u32 n, struct v4v_ring_chunk c[2])
-{
-	return payload_chunks(v, r->off, offset, n, c);
-}
-
-/* Publish a reserved message whose header and payload are written. */
-void v4v_ring_commit(const struct v4v_ring_view *v,
-		     const struct v4v_ring_resv *r)
-{
-	/* Message contents before the tx that covers them: pairs with peek. */
-	smp_wmb();
-	WRITE_ONCE(v->hdr->tx_ptr, r->next_tx);
 }

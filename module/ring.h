@@ -19,7 +19,10 @@
 #ifndef _V4V_RING_H
 #define _V4V_RING_H
 
+#include <linux/compiler.h>
+#include <linux/string.h>
 #include <linux/types.h>
+#include <asm/barrier.h>
 #include <v4v/argo.h>
 
 struct v4v_ring_view {
@@ -60,31 +63,114 @@ static inline u32 v4v_ring_msg_slot(u32 payload_len)
 u32 v4v_ring_npages(u32 len);
 bool v4v_ring_len_valid(u32 len);
 u32 v4v_ring_max_payload(u32 len);
-u32 v4v_ring_used(u32 rx, u32 tx, u32 len);
-
 void v4v_ring_view_init(struct v4v_ring_view *v, void *mem, u32 len);
 
 /* Consumer. */
 int v4v_ring_peek(const struct v4v_ring_view *v, struct v4v_ring_msg *m);
-bool v4v_ring_has_msg(const struct v4v_ring_view *v);
-unsigned int v4v_ring_msg_chunks(const struct v4v_ring_view *v,
-				 const struct v4v_ring_msg *m, u32 offset,
-				 u32 n, struct v4v_ring_chunk c[2]);
-void v4v_ring_consume(const struct v4v_ring_view *v,
-		      const struct v4v_ring_msg *m);
 void v4v_ring_discard_all(const struct v4v_ring_view *v);
 
 /* Producer (Argo semantics; tx is the producer's private copy). */
 u32 v4v_ring_free(const struct v4v_ring_view *v, u32 tx);
 int v4v_ring_reserve(const struct v4v_ring_view *v, u32 tx, u32 payload_len,
 		     struct v4v_ring_resv *r);
-void v4v_ring_write_hdr(const struct v4v_ring_view *v,
-			const struct v4v_ring_resv *r,
-			const struct v4v_argo_addr *src, u32 type);
-unsigned int v4v_ring_resv_chunks(const struct v4v_ring_view *v,
-				  const struct v4v_ring_resv *r, u32 offset,
-				  u32 n, struct v4v_ring_chunk c[2]);
-void v4v_ring_commit(const struct v4v_ring_view *v,
-		     const struct v4v_ring_resv *r);
+
+/*
+ * The per-message steps below are inline: a call each would cost as much as
+ * the work in them.  ring.c explains the ordering they implement.
+ */
+
+/* Bytes between rx and tx; both must be below len. */
+static inline u32 v4v_ring_used(u32 rx, u32 tx, u32 len)
+{
+	return tx >= rx ? tx - rx : len - rx + tx;
+}
+
+static inline bool v4v_ring_has_msg(const struct v4v_ring_view *v)
+{
+	return READ_ONCE(v->hdr->rx_ptr) != READ_ONCE(v->hdr->tx_ptr);
+}
+
+/* Offset following a message of payload_len whose header is at off. */
+static inline u32 __v4v_ring_advance(const struct v4v_ring_view *v, u32 off,
+				     u32 payload_len)
+{
+	u32 next = off + v4v_ring_msg_slot(payload_len);
+
+	return next >= v->len ? next - v->len : next;
+}
+
+/*
+ * Split bytes [offset, offset + n) of the payload whose header sits at hdr_off
+ * into at most two pieces: the payload may run past the end of the ring and
+ * continue at offset 0.  The caller keeps offset + n within the payload, which
+ * is shorter than len, so one wrap is all there can be.
+ */
+static inline unsigned int __v4v_ring_chunks(const struct v4v_ring_view *v,
+					     u32 hdr_off, u32 offset, u32 n,
+					     struct v4v_ring_chunk c[2])
+{
+	u32 start = hdr_off + V4V_ARGO_MSG_HDR_SIZE + offset;
+	u32 first;
+
+	if (!n)
+		return 0;
+	if (start >= v->len)
+		start -= v->len;
+	first = v->len - start < n ? v->len - start : n;
+	c[0].p = v->data + start;
+	c[0].n = first;
+	if (first == n)
+		return 1;
+	c[1].p = v->data;
+	c[1].n = n - first;
+	return 2;
+}
+
+static inline unsigned int v4v_ring_msg_chunks(const struct v4v_ring_view *v,
+					       const struct v4v_ring_msg *m,
+					       u32 offset, u32 n,
+					       struct v4v_ring_chunk c[2])
+{
+	return __v4v_ring_chunks(v, m->off, offset, n, c);
+}
+
+/* Release message m (found by the last peek) back to the producer. */
+static inline void v4v_ring_consume(const struct v4v_ring_view *v,
+				    const struct v4v_ring_msg *m)
+{
+	/* Release: the payload is read before the producer may reuse it. */
+	smp_store_release(&v->hdr->rx_ptr,
+			  __v4v_ring_advance(v, m->off, m->payload_len));
+}
+
+static inline void v4v_ring_write_hdr(const struct v4v_ring_view *v,
+				      const struct v4v_ring_resv *r,
+				      const struct v4v_argo_addr *src, u32 type)
+{
+	struct v4v_argo_msg_hdr h = {
+		.len = r->payload_len + V4V_ARGO_MSG_HDR_SIZE,
+		.source = *src,
+		.message_type = type,
+	};
+
+	/* tx is slot aligned below len: the header never wraps. */
+	memcpy(v->data + r->off, &h, sizeof(h));
+}
+
+static inline unsigned int v4v_ring_resv_chunks(const struct v4v_ring_view *v,
+						const struct v4v_ring_resv *r,
+						u32 offset, u32 n,
+						struct v4v_ring_chunk c[2])
+{
+	return __v4v_ring_chunks(v, r->off, offset, n, c);
+}
+
+/* Publish a reserved message whose header and payload are written. */
+static inline void v4v_ring_commit(const struct v4v_ring_view *v,
+				   const struct v4v_ring_resv *r)
+{
+	/* Release: the message is visible before the tx that covers it. */
+	smp_store_release(&v->hdr->tx_ptr, r->next_tx);
+}
 
 #endif /* _V4V_RING_H */
