@@ -63,7 +63,7 @@ static u16 xen_read_domid(void)
 static const char *argo_unavailable_reason(int err)
 {
 	switch (err) {
-	case -ENOSYS:
+	case -V4V_XEN_ENOSYS:
 		return "the hypervisor has no Argo (Xen built without CONFIG_ARGO)";
 	case -EOPNOTSUPP:
 		return "Argo is disabled in Xen (boot Xen with argo=1,mac-permissive=1)";

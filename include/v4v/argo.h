@@ -15,6 +15,11 @@
 #define _V4V_ARGO_H
 
 #include <linux/types.h>
+#ifdef __KERNEL__
+#include <linux/build_bug.h>
+#else
+#include <assert.h>
+#endif
 
 #define V4V_ARGO_HYPERCALL		39	/* __HYPERVISOR_argo_op */
 #define V4V_ARGO_VIRQ			11	/* global VIRQ, bound on vCPU 0 */
@@ -40,6 +45,13 @@
 /* Largest payload one sendv may carry (Xen's iov check). */
 #define V4V_ARGO_MAX_SENDV_LEN		(V4V_ARGO_MAX_RING_SIZE - 32U)
 
+/*
+ * Xen's error numbers are its own ABI (public/errno.h) and equal Linux's on
+ * x86 and Arm.  ENOSYS is named separately because Linux reserves it for
+ * "no such system call": here it means "no such hypercall" (Argo not built).
+ */
+#define V4V_XEN_ENOSYS			38
+
 /* Hypervisor limits that guests must respect. */
 #define V4V_ARGO_MAXIOV			8U
 #define V4V_ARGO_MAX_NOTIFY_COUNT	256U
@@ -50,12 +62,12 @@
 #define V4V_ARGO_REGISTER_FLAG_FAIL_EXIST	0x1U
 
 /* Per-entry flags that notify writes back. */
-#define V4V_ARGO_RING_EXISTS		(1U << 0)
-#define V4V_ARGO_RING_SHARED		(1U << 1)	/* a wildcard ring */
-#define V4V_ARGO_RING_EMPTY		(1U << 2)
-#define V4V_ARGO_RING_SUFFICIENT	(1U << 3)	/* space_required fits now */
-#define V4V_ARGO_RING_EMSGSIZE		(1U << 4)	/* space_required never fits */
-#define V4V_ARGO_RING_EBUSY		(1U << 5)	/* too many waiters queued */
+#define V4V_ARGO_RING_EXISTS		0x01U
+#define V4V_ARGO_RING_SHARED		0x02U	/* a wildcard ring */
+#define V4V_ARGO_RING_EMPTY		0x04U
+#define V4V_ARGO_RING_SUFFICIENT	0x08U	/* space_required fits now */
+#define V4V_ARGO_RING_EMSGSIZE		0x10U	/* space_required never fits */
+#define V4V_ARGO_RING_EBUSY		0x20U	/* too many waiters queued */
 
 struct v4v_argo_addr {
 	__u32 aport;
@@ -120,14 +132,14 @@ struct v4v_argo_msg_hdr {
 };
 
 /* The ABI is these exact sizes; a mismatch must not compile. */
-_Static_assert(sizeof(struct v4v_argo_addr) == 8, "argo addr");
-_Static_assert(sizeof(struct v4v_argo_send_addr) == 16, "argo send addr");
-_Static_assert(sizeof(struct v4v_argo_iov) == 16, "argo iov");
-_Static_assert(sizeof(struct v4v_argo_ring) == V4V_ARGO_RING_HDR_SIZE, "argo ring");
-_Static_assert(sizeof(struct v4v_argo_register_ring) == 12, "argo register");
-_Static_assert(sizeof(struct v4v_argo_unregister_ring) == 8, "argo unregister");
-_Static_assert(sizeof(struct v4v_argo_ring_data_ent) == 20, "argo ring data entry");
-_Static_assert(sizeof(struct v4v_argo_ring_data) == 8, "argo ring data");
-_Static_assert(sizeof(struct v4v_argo_msg_hdr) == V4V_ARGO_MSG_HDR_SIZE, "argo msg header");
+static_assert(sizeof(struct v4v_argo_addr) == 8, "argo addr");
+static_assert(sizeof(struct v4v_argo_send_addr) == 16, "argo send addr");
+static_assert(sizeof(struct v4v_argo_iov) == 16, "argo iov");
+static_assert(sizeof(struct v4v_argo_ring) == V4V_ARGO_RING_HDR_SIZE, "argo ring");
+static_assert(sizeof(struct v4v_argo_register_ring) == 12, "argo register");
+static_assert(sizeof(struct v4v_argo_unregister_ring) == 8, "argo unregister");
+static_assert(sizeof(struct v4v_argo_ring_data_ent) == 20, "argo ring data entry");
+static_assert(sizeof(struct v4v_argo_ring_data) == 8, "argo ring data");
+static_assert(sizeof(struct v4v_argo_msg_hdr) == V4V_ARGO_MSG_HDR_SIZE, "argo msg header");
 
 #endif /* _V4V_ARGO_H */
