@@ -18,6 +18,16 @@ V4V_NICE=(nice -n "${V4V_NICE_LEVEL:-10}")
 v4v_log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 v4v_die() { v4v_log "error: $*"; exit 1; }
 
+# Every tier reports each test as one line, "PASS <tier>: <test>" or
+# "FAIL <tier>: <test> # why"; selftests/run_all.sh counts them.
+v4v_result() { # v4v_result TIER NAME 0|1 [why]
+	if [[ $3 == 0 ]]; then
+		echo "PASS $1: $2"
+	else
+		echo "FAIL $1: $2${4:+ # $4}"
+	fi
+}
+
 # Install Debian packages that are not installed yet.  apt-get update runs only
 # when the first attempt fails (stale lists on a fresh machine).  INITRD=No
 # stops kernel image packages (pulled in by the 6.12 headers) from building a
@@ -79,4 +89,31 @@ v4v_locked() {
 		flock 9
 		"$@"
 	) 9>"$V4V_CACHE/locks/$name"
+}
+
+# Print the path of Debian's linux-source-6.1, extracted once per package
+# version under $V4V_CACHE/kunit/<version>/ (KUnit builds there; checkpatch
+# runs from it).  tar keeps mtimes, so builds in the tree stay incremental.
+v4v_linux_source() {
+	v4v_need_pkgs xz-utils linux-source-6.1
+	local ver top
+	ver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
+	top=$V4V_CACHE/kunit/$ver
+	if [[ ! -e $top/.extracted ]]; then
+		v4v_locked linux-source _v4v_extract_linux_source "$top" >&2
+	fi
+	echo "$top/linux-source-6.1"
+}
+
+_v4v_extract_linux_source() {
+	local top=$1 old
+	[[ -e $top/.extracted ]] && return
+	for old in "${top%/*}"/*/; do
+		[[ $old == "$top/" ]] || rm -rf "$old"	# one version at a time
+	done
+	v4v_log "extracting linux-source-6.1 (1.5 GB) into ${top%/*}"
+	rm -rf "$top" "$top.tmp"; mkdir -p "$top.tmp"
+	"${V4V_NICE[@]}" tar -C "$top.tmp" -xf /usr/src/linux-source-6.1.tar.xz
+	mv "$top.tmp" "$top"
+	touch "$top/.extracted"
 }

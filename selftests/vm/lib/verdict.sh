@@ -11,14 +11,6 @@ V4V_SPLAT_RE='BUG:|WARNING:|Oops|general protection fault|Kernel panic|kernel BU
 # Xen's own failure messages.
 V4V_XEN_CRASH_RE='Panic on CPU|FATAL PAGE FAULT|Xen BUG at|Assertion .* failed|Hardware Dom0 crashed|domain_crash'
 
-v4v_result() { # v4v_result TIER NAME 0|1 [why]
-	if [[ $3 == 0 ]]; then
-		echo "PASS $1: $2"
-	else
-		echo "FAIL $1: $2${4:+ # $4}"
-	fi
-}
-
 # Print "ok" when the log shows a dom0 that booted on Xen with Argo usable,
 # else one line saying what was wrong with the environment.
 v4v_vm_environment() {
