@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include "libv4v.h"
+#include "v4v_private.h"
+
+#define STR2(x) #x
+#define STR(x) STR2(x)
+
+V4V_EXPORT const char *v4v_version(void)
+{
+	return STR(LIBV4V_VERSION_MAJOR) "." STR(LIBV4V_VERSION_MINOR) "."
+	       STR(LIBV4V_VERSION_PATCH);
+}

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * CUnit tests of libv4v's pure functions, run on the host against the
+ * shared library as installed programs would link it.  One "PASS cunit: ..."
+ * or "FAIL cunit: ..." line per test; the exit status is the failure count
+ * (CUnit's own run result does not reflect failed tests).
+ */
+#include <CUnit/Basic.h>
+#include <errno.h>
+#include <stddef.h>
+#include <sys/socket.h>
+#include <string.h>
+
+#include "libv4v.h"
+
+static struct sockaddr_v4v parse_ok(const char *s)
+{
+	struct sockaddr_v4v a;
+
+	memset(&a, 0xff, sizeof(a));
+	CU_ASSERT_EQUAL_FATAL(v4v_addr_parse(s, &a), 0);
+	return a;
+}
+
+static void expect_einval(const char *s)
+{
+	struct sockaddr_v4v a;
+
+	errno = 0;
+	CU_ASSERT_EQUAL(v4v_addr_parse(s, &a), -1);
+	CU_ASSERT_EQUAL(errno, EINVAL);
+}
+
+static void parse_plain_numbers(void)
+{
+	struct sockaddr_v4v a = parse_ok("3:5000");
+	static const unsigned char zero[sizeof(a.sv4v_zero)];
+
+	CU_ASSERT_EQUAL(a.sv4v_family, AF_V4V);
+	CU_ASSERT_EQUAL(a.sv4v_domain, 3);
+	CU_ASSERT_EQUAL(a.sv4v_port, 5000);
+	CU_ASSERT_EQUAL(memcmp(a.sv4v_zero, zero, sizeof(zero)), 0);
+	a = parse_ok("0:0");
+	CU_ASSERT_EQUAL(a.sv4v_domain, 0);
+	CU_ASSERT_EQUAL(a.sv4v_port, 0);
+	a = parse_ok("32751:4294967294");
+	CU_ASSERT_EQUAL(a.sv4v_domain, 0x7fef);
+	CU_ASSERT_EQUAL(a.sv4v_port, 4294967294u);
+}
+
+static void parse_names_hex_and_wildcards(void)
+{
+	struct sockaddr_v4v a = parse_ok("dom0:0x1234");
+
+	CU_ASSERT_EQUAL(a.sv4v_domain, 0);
+	CU_ASSERT_EQUAL(a.sv4v_port, 0x1234);
+	a = parse_ok("DOM12:0XFF");
+	CU_ASSERT_EQUAL(a.sv4v_domain, 12);
+	CU_ASSERT_EQUAL(a.sv4v_port, 0xff);
+	a = parse_ok("any:any");
+	CU_ASSERT_EQUAL(a.sv4v_domain, V4V_DOMID_ANY);
+	CU_ASSERT_EQUAL(a.sv4v_port, V4V_PORT_ANY);
+	a = parse_ok("*:7");
+	CU_ASSERT_EQUAL(a.sv4v_domain, V4V_DOMID_ANY);
+	CU_ASSERT_EQUAL(a.sv4v_port, 7);
+}
+
+static void parse_rejects_malformed(void)
+{
+	static const char *const bad[] = {
+		"", ":", "3", "3:", ":5000", "x:1", "3:y", "3:5000x", "3x:5000",
+		"-1:5", "3:-5", "+3:5", " 3:5", "3: 5", "3:5 ", "dom:5", "domx:5",
+		"32752:1", "65535:1", "99999999999999999999:1", "3:4294967296",
+		"3:0x", "3:0x1g", "3:5:6", "anyx:1", "3:anyy",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		expect_einval(bad[i]);
+}
+
+static void parse_rejects_null(void)
+{
+	struct sockaddr_v4v a;
+
+	expect_einval(NULL);
+	errno = 0;
+	CU_ASSERT_EQUAL(v4v_addr_parse("1:1", NULL), -1);
+	CU_ASSERT_EQUAL(errno, EINVAL);
+	(void)a;
+}
+
+static void format_and_round_trip(void)
+{
+	static const char *const texts[] = { "0:0", "3:5000", "any:7", "12:any",
+					     "any:any", "32751:4294967294" };
+	struct sockaddr_v4v a, b;
+	char buf[V4V_ADDRSTRLEN];
+	size_t i;
+
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		a = parse_ok(texts[i]);
+		CU_ASSERT_EQUAL(v4v_addr_format(&a, buf, sizeof(buf)), (int)strlen(texts[i]));
+		CU_ASSERT_STRING_EQUAL(buf, texts[i]);
+		b = parse_ok(buf);
+		CU_ASSERT_EQUAL(memcmp(&a, &b, sizeof(a)), 0);
+	}
+	a = parse_ok("dom0:0x10");
+	CU_ASSERT_EQUAL(v4v_addr_format(&a, buf, sizeof(buf)), 4);
+	CU_ASSERT_STRING_EQUAL(buf, "0:16");
+}
+
+static void format_errors(void)
+{
+	struct sockaddr_v4v a = parse_ok("32751:4294967294");
+	char buf[V4V_ADDRSTRLEN];
+
+	errno = 0;
+	CU_ASSERT_EQUAL(v4v_addr_format(&a, buf, 16), -1);	/* needs 17 */
+	CU_ASSERT_EQUAL(errno, ENOSPC);
+	CU_ASSERT_STRING_EQUAL(buf, "");
+	CU_ASSERT_EQUAL(v4v_addr_format(&a, buf, 17), 16);
+	errno = 0;
+	CU_ASSERT_EQUAL(v4v_addr_format(&a, buf, 0), -1);
+	CU_ASSERT_EQUAL(errno, ENOSPC);
+	errno = 0;
+	CU_ASSERT_EQUAL(v4v_addr_format(NULL, buf, sizeof(buf)), -1);
+	CU_ASSERT_EQUAL(errno, EINVAL);
+	errno = 0;
+	CU_ASSERT_EQUAL(v4v_addr_format(&a, NULL, 10), -1);
+	CU_ASSERT_EQUAL(errno, EINVAL);
+}
+
+static void version_matches_header(void)
+{
+	char want[32];
+
+	snprintf(want, sizeof(want), "%d.%d.%d", LIBV4V_VERSION_MAJOR,
+		 LIBV4V_VERSION_MINOR, LIBV4V_VERSION_PATCH);
+	CU_ASSERT_STRING_EQUAL(v4v_version(), want);
+}
+
+static void sockaddr_layout(void)
+{
+	CU_ASSERT_EQUAL(sizeof(struct sockaddr_v4v), sizeof(struct sockaddr));
+	CU_ASSERT_EQUAL(offsetof(struct sockaddr_v4v, sv4v_port), 4);
+}
+
+static void report(const CU_pTest test, const CU_pSuite suite,
+		   const CU_pFailureRecord failure)
+{
+	printf("%s cunit: %s/%s", failure ? "FAIL" : "PASS", suite->pName, test->pName);
+	if (failure)
+		printf(" # %s:%u: %s", failure->strFileName, failure->uiLineNumber,
+		       failure->strCondition);
+	printf("\n");
+}
+
+int main(void)
+{
+	static const struct {
+		const char *suite, *name;
+		void (*fn)(void);
+	} tests[] = {
+		{ "addr_parse", "plain_numbers", parse_plain_numbers },
+		{ "addr_parse", "names_hex_and_wildcards", parse_names_hex_and_wildcards },
+		{ "addr_parse", "rejects_malformed", parse_rejects_malformed },
+		{ "addr_parse", "rejects_null", parse_rejects_null },
+		{ "addr_format", "round_trip", format_and_round_trip },
+		{ "addr_format", "errors", format_errors },
+		{ "version", "matches_header", version_matches_header },
+		{ "uapi", "sockaddr_layout", sockaddr_layout },
+	};
+	CU_pSuite suite = NULL;
+	const char *cur = "";
+	unsigned int fails;
+	size_t i;
+
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
+		if (strcmp(cur, tests[i].suite)) {
+			cur = tests[i].suite;
+			suite = CU_add_suite(cur, NULL, NULL);
+		}
+		if (!suite || !CU_add_test(suite, tests[i].name, tests[i].fn))
+			return 1;
+	}
+	/* CU_basic_run_tests() would replace our handler with its own. */
+	CU_set_test_complete_handler(report);
+	CU_run_all_tests();
+	fails = CU_get_number_of_tests_failed();
+	CU_cleanup_registry();
+	return fails ? 1 : 0;
+}
