@@ -1,0 +1,51 @@
+# SPDX-License-Identifier: GPL-2.0
+# v4v: build the module, the library and the tests; run them.
+#
+#   make                 v4v.ko for the running kernel (KVER=... for another)
+#   make lib             libv4v (shared and static)
+#   make check           every test tier (what CI runs); see README
+#   make sandbox         boot Xen + dom0 + domU under QEMU and talk over Argo
+#   make bench           the ring benchmark against memcpy
+#   make dkms-install    copy the module source to /usr/src/v4v-VERSION
+#   make install         libv4v, its header, pkg-config file and man pages
+VERSION := $(shell cat VERSION)
+KVER ?= $(shell uname -r)
+KDIR ?= /lib/modules/$(KVER)/build
+DKMS_SRC := /usr/src/v4v-$(VERSION)
+
+module:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+module-clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+
+lib:
+	$(MAKE) -C libv4v
+
+install: lib
+	$(MAKE) -C libv4v install
+
+check:
+	bash selftests/run_all.sh
+
+sandbox:
+	bash selftests/vm/run.sh --mode sandbox
+
+bench:
+	$(MAKE) -C selftests/bench bench
+
+dkms-install:
+	rm -rf $(DESTDIR)$(DKMS_SRC)
+	install -d $(DESTDIR)$(DKMS_SRC)
+	cp -a Kbuild VERSION dkms.conf module include $(DESTDIR)$(DKMS_SRC)/
+	find $(DESTDIR)$(DKMS_SRC) \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' \
+		-o -name '*.mod' -o -name '*.mod.c' -o -name modules.order \) -delete
+
+clean:
+	$(MAKE) -C libv4v clean
+	$(MAKE) -C selftests/bench clean
+	$(MAKE) -C selftests/cunit clean
+	$(MAKE) -C selftests/vm/guest clean
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+
+.PHONY: module module-clean lib install check sandbox bench dkms-install clean

@@ -1,0 +1,90 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Build tier: what must hold before anything runs.
+#   - v4v.ko built and installed by DKMS for each supported Debian kernel
+#     (the VM tier boots exactly those .ko files);
+#   - sparse (C=2) reports nothing on our code, for each kernel;
+#   - checkpatch --strict is clean on module/ and include/;
+#   - the UAPI headers compile on their own as C90;
+#   - libv4v exports exactly its version script; versions agree everywhere.
+# Usage: run.sh [SERIES...]   (default: every series in lib/versions.sh)
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/../lib/common.sh"
+. "$HERE/../vm/lib/kernel.sh"
+
+TIER=build
+SERIES=("$@")
+if ((${#SERIES[@]} == 0)); then
+	for p in "${V4V_KERNEL_PINS[@]}"; do SERIES+=("${p%% *}"); done
+fi
+VERSION=$(cat "$V4V_TOP/VERSION")
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/v4v-build.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+
+v4v_need_pkgs gcc make libc6-dev kmod dkms sparse perl xz-utils
+
+# --- DKMS ------------------------------------------------------------------
+# Start from nothing so a stale module of an earlier run can never be tested.
+dkms remove "v4v/$VERSION" --all >/dev/null 2>&1 || true
+make -s -C "$V4V_TOP" dkms-install
+dkms add "v4v/$VERSION" >"$WORK/dkms-add.log" 2>&1 ||
+	{ cat "$WORK/dkms-add.log" >&2; v4v_result "$TIER" dkms_add 1; exit 1; }
+for s in "${SERIES[@]}"; do
+	v4v_kernel "$s" >/dev/null
+	abi=$(v4v_kernel_abi "$s")
+	log=$WORK/dkms-$abi.log
+	ok=1
+	if dkms build "v4v/$VERSION" -k "$abi" >"$log" 2>&1 &&
+	   dkms install "v4v/$VERSION" -k "$abi" >>"$log" 2>&1; then
+		ko=$(ls "/lib/modules/$abi/updates/dkms/"v4v.ko* 2>/dev/null | head -n 1)
+		[[ -n $ko ]] && modinfo "$ko" | grep -q "^vermagic: *$abi " && ok=0
+	fi
+	[[ $ok == 0 ]] || { tail -n 30 "$log" >&2; cat "/var/lib/dkms/v4v/$VERSION/build/make.log" >&2 2>/dev/null || true; }
+	v4v_result "$TIER" "dkms_$s" "$ok" "see the DKMS log above"
+done
+
+# --- sparse ------------------------------------------------------------------
+make -s -C "$V4V_TOP" dkms-install DESTDIR="$WORK/sparse"
+src=$WORK/sparse/usr/src/v4v-$VERSION
+for s in "${SERIES[@]}"; do
+	abi=$(v4v_kernel_abi "$s")
+	make -s -C "/lib/modules/$abi/build" M="$src" C=2 clean >/dev/null 2>&1 || true
+	out=$(make -C "/lib/modules/$abi/build" M="$src" C=2 modules 2>&1 >/dev/null |
+		grep -E '^(/|\.\./)?[^ ]*:[0-9]+:[0-9]+: ' | grep "$src" || true)
+	[[ -n $out ]] && echo "$out" >&2
+	v4v_result "$TIER" "sparse_$s" "$([[ -z $out ]]; echo $?)" "$(echo "$out" | head -n 1)"
+done
+
+# --- checkpatch --------------------------------------------------------------
+ksrc=$(v4v_linux_source)
+mapfile -t files < <(cd "$V4V_TOP" && find module include -name '*.[ch]' ! -name '*.mod.c' | sort)
+out=$(cd "$V4V_TOP" && perl "$ksrc/scripts/checkpatch.pl" --strict --no-tree --terse \
+	--show-types -f "${files[@]}" 2>&1 | grep -v '^total:\|^$' || true)
+[[ -n $out ]] && echo "$out" >&2
+v4v_result "$TIER" checkpatch_strict "$([[ -z $out ]]; echo $?)" "$(echo "$out" | head -n 1)"
+
+# --- headers -----------------------------------------------------------------
+ok=0
+for h in uapi/linux/v4v.h v4v/testif.h; do
+	printf '#include <%s>\n' "$h" > "$WORK/hdr.c"
+	gcc -std=c90 -pedantic -Wall -Wextra -Werror -fsyntax-only \
+		-I"$V4V_TOP/include" -I"$V4V_TOP/include/uapi" "$WORK/hdr.c" >&2 || ok=1
+done
+v4v_result "$TIER" uapi_headers_standalone_c90 "$ok"
+
+# --- library -----------------------------------------------------------------
+make -s -C "$V4V_TOP/libv4v" >&2
+want=$(grep -o 'v4v_[a-z_0-9]*;' "$V4V_TOP/libv4v/libv4v.map" | tr -d ';' | sort)
+have=$(nm -D --defined-only "$V4V_TOP/libv4v/build/libv4v.so.1" |
+	awk '$2 == "T" { sub(/@.*/, "", $3); print $3 }' | sort)
+v4v_result "$TIER" libv4v_exports_match_map "$([[ $want == "$have" ]]; echo $?)" \
+	"exported: $(echo $have)"
+soname=$(readelf -d "$V4V_TOP/libv4v/build/libv4v.so.1" | grep -o 'SONAME.*\[.*\]')
+v4v_result "$TIER" libv4v_soname "$([[ $soname == *'[libv4v.so.1]' ]]; echo $?)" "$soname"
+
+hv=$(awk '/LIBV4V_VERSION_(MAJOR|MINOR|PATCH)/ { printf "%s%s", sep, $3; sep = "." }' \
+	"$V4V_TOP/include/libv4v.h")
+dv=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$V4V_TOP/dkms.conf")
+v4v_result "$TIER" versions_agree "$([[ $hv == "$VERSION" && $dv == "$VERSION" ]]; echo $?)" \
+	"VERSION $VERSION, libv4v.h $hv, dkms.conf $dv"
