@@ -25,7 +25,6 @@ result() {
 
 if insmod /v4v.ko; then
 	result 0 module_load
-	dmesg | grep ' v4v: ' | tail -n 3
 	if [ "$MODE" = sandbox ]; then
 		argo-test sandbox-domu
 	else
@@ -36,7 +35,6 @@ if insmod /v4v.ko; then
 	result $? module_unload
 else
 	result 1 module_load "insmod failed"
-	dmesg | tail -n 20
 fi
 echo "V4VINIT: domU done, uptime $(cut -d' ' -f1 /proc/uptime)"
 sync
