@@ -10,8 +10,9 @@
  * Release/acquire is exactly the ordering each step needs (a release orders
  * the reads before it too, so the payload is read before rx frees it), and on
  * x86 it costs no fence instruction, where a full barrier per message would
- * drain the store buffer.  Xen, the producer on the xen backend, reads rx
- * and publishes tx with the same pairing on its side.
+ * drain the store buffer.  Xen, the producer on the xen backend, writes the
+ * message before tx and reads rx before reusing space; on x86 the hardware
+ * keeps those orders, which is what makes Xen's side of the pairing hold.
  */
 #include <linux/kernel.h>
 #include <linux/compiler.h>
@@ -55,8 +56,8 @@ void v4v_ring_view_init(struct v4v_ring_view *v, void *mem, u32 len)
  */
 int v4v_ring_peek(const struct v4v_ring_view *v, struct v4v_ring_msg *m)
 {
-	struct v4v_argo_msg_hdr h;
-	u32 rx, tx, used;
+	const struct v4v_argo_msg_hdr *h;
+	u32 rx, tx, used, len;
 
 	rx = READ_ONCE(v->hdr->rx_ptr);
 	/* Acquire: the message tx covers is read after tx (see the top). */
@@ -67,26 +68,36 @@ int v4v_ring_peek(const struct v4v_ring_view *v, struct v4v_ring_msg *m)
 		return -EBADMSG;
 	used = v4v_ring_used(rx, tx, v->len);
 
-	/* rx is slot aligned and below len, so the header lies within the ring. */
-	memcpy(&h, v->data + rx, sizeof(h));
-	if (h.len < V4V_ARGO_MSG_HDR_SIZE || h.len > used)
+	/*
+	 * rx is slot aligned and below len, so the header lies within the ring.
+	 * Each field is read once: what is checked is what is used.
+	 */
+	h = (const struct v4v_argo_msg_hdr *)(v->data + rx);
+	len = READ_ONCE(h->len);
+	if (len < V4V_ARGO_MSG_HDR_SIZE || len > used)
 		return -EBADMSG;
 
 	m->off = rx;
-	m->payload_len = h.len - V4V_ARGO_MSG_HDR_SIZE;
-	m->src_port = h.source.aport;
-	m->src_domain = h.source.domain_id;
-	m->type = h.message_type;
+	m->payload_len = len - V4V_ARGO_MSG_HDR_SIZE;
+	m->src_port = READ_ONCE(h->source.aport);
+	m->src_domain = READ_ONCE(h->source.domain_id);
+	m->type = READ_ONCE(h->message_type);
 	return 0;
 }
 
-/* Drop everything queued: the recovery for a ring that failed peek. */
-void v4v_ring_discard_all(const struct v4v_ring_view *v)
+/*
+ * Drop everything queued: the recovery for a ring that failed peek.  -EIO if
+ * the producer's index itself is unusable; rx is then left alone.
+ */
+int v4v_ring_discard_all(const struct v4v_ring_view *v)
 {
 	u32 tx = READ_ONCE(v->hdr->tx_ptr);
 
-	/* Release, as in consume. */
-	smp_store_release(&v->hdr->rx_ptr, tx < v->len ? SLOT_ALIGN(tx) % v->len : 0);
+	if (tx >= v->len || tx % V4V_ARGO_MSG_SLOT_SIZE)
+		return -EIO;
+	/* Release, as in v4v_ring_consume(). */
+	smp_store_release(&v->hdr->rx_ptr, tx);
+	return 0;
 }
 
 /*

@@ -67,7 +67,7 @@ void v4v_ring_view_init(struct v4v_ring_view *v, void *mem, u32 len);
 
 /* Consumer. */
 int v4v_ring_peek(const struct v4v_ring_view *v, struct v4v_ring_msg *m);
-void v4v_ring_discard_all(const struct v4v_ring_view *v);
+int v4v_ring_discard_all(const struct v4v_ring_view *v);
 
 /* Producer (Argo semantics; tx is the producer's private copy). */
 u32 v4v_ring_free(const struct v4v_ring_view *v, u32 tx);

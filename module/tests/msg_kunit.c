@@ -194,13 +194,16 @@ static void discard_all_empties_the_ring(struct kunit *test)
 
 	tx = produce(test, v, 0, 5, 10);
 	tx = produce(test, v, tx, 6, 70);
-	v4v_ring_discard_all(v);
+	KUNIT_EXPECT_EQ(test, v4v_ring_discard_all(v), 0);
 	KUNIT_EXPECT_EQ(test, v->hdr->rx_ptr, tx);
 	KUNIT_EXPECT_EQ(test, v4v_ring_peek(v, &m), -EAGAIN);
-	/* A bogus tx still leaves a sane rx behind. */
+	/* A producer index outside the ring or off a slot cannot be trusted. */
 	v->hdr->tx_ptr = 1000;
-	v4v_ring_discard_all(v);
-	KUNIT_EXPECT_EQ(test, v->hdr->rx_ptr, 0u);
+	KUNIT_EXPECT_EQ(test, v4v_ring_discard_all(v), -EIO);
+	KUNIT_EXPECT_EQ(test, v->hdr->rx_ptr, tx);
+	v->hdr->tx_ptr = 40;
+	KUNIT_EXPECT_EQ(test, v4v_ring_discard_all(v), -EIO);
+	KUNIT_EXPECT_EQ(test, v->hdr->rx_ptr, tx);
 }
 
 static struct kunit_case v4v_msg_cases[] = {
