@@ -11,7 +11,7 @@
 const struct v4v_backend_ops *v4v_backend;
 
 static const struct v4v_backend_ops *const v4v_backends[] = {
-#ifdef CONFIG_XEN
+#if V4V_HAVE_XEN_BACKEND
 	&v4v_backend_xen,
 #endif
 };
@@ -20,24 +20,26 @@ int v4v_backend_select(const char *name)
 {
 	const struct v4v_backend_ops *b;
 	bool any = !strcmp(name, "auto");
-	int err = -EINVAL;
+	bool matched = false;
+	int err = -ENODEV;
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(v4v_backends); i++) {
 		b = v4v_backends[i];
 		if (!any && strcmp(name, b->name))
 			continue;
+		matched = true;
 		err = b->probe();
 		if (!err) {
 			v4v_backend = b;
 			pr_info("using the %s backend\n", b->name);
 			return 0;
 		}
-		if (!any)
-			return err;
 	}
-	if (err == -EINVAL)
-		pr_err("unknown backend '%s' (known: auto, xen)\n", name);
+	if (!matched) {
+		pr_err("no backend '%s' in this build (known: auto, xen)\n", name);
+		return -EINVAL;
+	}
 	return err;
 }
 

@@ -12,6 +12,7 @@
 #ifndef _V4V_BACKEND_H
 #define _V4V_BACKEND_H
 
+#include <linux/kconfig.h>
 #include <linux/types.h>
 #include <v4v/argo.h>
 
@@ -28,8 +29,12 @@ struct v4v_backend_ops {
 	/* Addressing. */
 	u16 (*local_domid)(void);
 
-	/* Rings: ring->view, port, partner and npages are set. */
-	int (*register_ring)(struct v4v_ring *ring, bool fail_exist);
+	/*
+	 * Rings: ring->view, port, partner and npages are set.  Registering
+	 * never replaces an existing ring (Argo's FAIL_EXIST): an existing one
+	 * is -EEXIST.
+	 */
+	int (*register_ring)(struct v4v_ring *ring);
 	int (*unregister_ring)(struct v4v_ring *ring);
 
 	/* Data: buffers are kernel memory; returns payload bytes sent. */
@@ -43,6 +48,9 @@ struct v4v_backend_ops {
 	/* Observability: backend-specific lines of the status file. */
 	void (*show)(struct seq_file *m);
 };
+
+/* The xen backend's hypercall entry exists on x86-64 only, for now. */
+#define V4V_HAVE_XEN_BACKEND (IS_ENABLED(CONFIG_XEN) && IS_ENABLED(CONFIG_X86_64))
 
 extern const struct v4v_backend_ops v4v_backend_xen;
 
