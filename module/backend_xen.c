@@ -114,7 +114,7 @@ static u16 xen_local_domid(void)
 	return xb.domid;
 }
 
-static int xen_register_ring(struct v4v_ring *ring, bool fail_exist)
+static int xen_register_ring(struct v4v_ring *ring)
 {
 	struct v4v_argo_register_ring reg = {
 		.aport = ring->port,
@@ -132,7 +132,7 @@ static int xen_register_ring(struct v4v_ring *ring, bool fail_exist)
 	for (i = 0; i < ring->npages; i++)
 		gfns[i] = xen_page_to_gfn(vmalloc_to_page(mem + (size_t)i * PAGE_SIZE));
 	err = v4v_hcall_register_ring(&reg, gfns, ring->npages,
-				      fail_exist ? V4V_ARGO_REGISTER_FLAG_FAIL_EXIST : 0);
+				      V4V_ARGO_REGISTER_FLAG_FAIL_EXIST);
 	kvfree(gfns);
 	return err;
 }

@@ -14,9 +14,15 @@
  * full ring are never woken: Xen re-evaluates waiters only inside notify.
  * Consumers queue notify_work, so a burst of reads costs one hypercall.
  *
+ * A blocked sender also retries once a second without an event: when the
+ * destination ring goes away Xen drops the pending notification silently,
+ * and the retry is what turns that into -ECONNREFUSED.
+ *
  * Locking:
  *   rings.lock (mutex)   the ring list and the backend's register and
- *                        unregister calls.
+ *                        unregister calls; a ring's last reference is
+ *                        dropped under it (kref_put_mutex), so the event
+ *                        walk never meets a ring being freed.
  *   ring->rx_lock (mutex) serialises the consumers of one ring.
  *   Order: rings.lock before rx_lock.  The event work takes only rings.lock
  *   and reads ring indices without rx_lock (a stale read only delays a wake).
@@ -55,7 +61,7 @@ static void event_work_fn(struct work_struct *work)
 	mutex_lock(&rings.lock);
 	list_for_each_entry(ring, &rings.list, node) {
 		if (v4v_ring_has_msg(&ring->view))
-			wake_up_interruptible_poll(&ring->rx_wq, EPOLLIN | EPOLLRDNORM);
+			wake_up_interruptible_poll(ring->wq, EPOLLIN | EPOLLRDNORM);
 	}
 	mutex_unlock(&rings.lock);
 
@@ -105,12 +111,22 @@ void v4v_rings_exit(void)
 
 static void ring_free(struct v4v_ring *ring)
 {
-	/* Detach any poll/epoll waiter before the wait queue goes away. */
-	wake_up_pollfree(&ring->rx_wq);
 	vfree(ring->view.hdr);
 	v4v_stat_sub(ring_pages_live, ring->npages);
 	v4v_stat_sub(rings_live, 1);
 	kfree(ring);
+}
+
+/* The (port, partner) pair is already one of ours; rings.lock held. */
+static bool ring_in_use(u32 port, u16 partner)
+{
+	struct v4v_ring *ring;
+
+	lockdep_assert_held(&rings.lock);
+	list_for_each_entry(ring, &rings.list, node)
+		if (ring->port == port && ring->partner == partner)
+			return true;
+	return false;
 }
 
 /**
@@ -118,14 +134,17 @@ static void ring_free(struct v4v_ring *ring)
  * @port: Argo port to receive on
  * @partner: the only domain allowed to send, or V4V_ARGO_DOMID_ANY
  * @len: data bytes (a multiple of 16, 48 to 16 MiB - 64)
- * @fail_exist: fail with -EEXIST rather than replace an existing ring
+ * @wq: the owner's wait queue, woken when a message arrives; it must live
+ *	until the owner's reference is put
  * @err: set to a negative errno when NULL is returned
  *
  * Ring memory is virtually contiguous (one mapping for the consumer) and
- * zeroed, since Xen keeps a non-zero tx_ptr found in a new ring.
+ * zeroed, since Xen keeps a non-zero tx_ptr found in a new ring.  A pair
+ * this domain already uses is -EADDRINUSE: Argo would silently replace the
+ * existing ring.  The caller owns the one reference returned.
  */
-struct v4v_ring *v4v_ring_create(u32 port, u16 partner, u32 len, bool fail_exist,
-				 int *err)
+struct v4v_ring *v4v_ring_create(u32 port, u16 partner, u32 len,
+				 wait_queue_head_t *wq, int *err)
 {
 	struct v4v_ring *ring;
 	void *mem;
@@ -142,6 +161,7 @@ struct v4v_ring *v4v_ring_create(u32 port, u16 partner, u32 len, bool fail_exist
 	ring->port = port;
 	ring->partner = partner;
 	ring->npages = v4v_ring_npages(len);
+	ring->wq = wq;
 	mem = vzalloc((size_t)ring->npages * V4V_ARGO_PAGE_SIZE);
 	if (!mem) {
 		kfree(ring);
@@ -149,15 +169,18 @@ struct v4v_ring *v4v_ring_create(u32 port, u16 partner, u32 len, bool fail_exist
 		return NULL;
 	}
 	v4v_ring_view_init(&ring->view, mem, len);
+	kref_init(&ring->ref);
 	mutex_init(&ring->rx_lock);
-	init_waitqueue_head(&ring->rx_wq);
 	atomic64_set(&ring->rx_msgs, 0);
 	atomic64_set(&ring->rx_bytes, 0);
 	v4v_stat_add(rings_live, 1);
 	v4v_stat_add(ring_pages_live, ring->npages);
 
 	mutex_lock(&rings.lock);
-	*err = v4v_backend->register_ring(ring, fail_exist);
+	if (ring_in_use(port, partner))
+		*err = -EADDRINUSE;
+	else
+		*err = v4v_backend->register_ring(ring);
 	if (!*err) {
 		list_add_tail(&ring->node, &rings.list);
 		rings.count++;
@@ -171,19 +194,18 @@ struct v4v_ring *v4v_ring_create(u32 port, u16 partner, u32 len, bool fail_exist
 	return ring;
 }
 
-/**
- * v4v_ring_destroy - unregister a ring and free it
- * @ring: a ring from v4v_ring_create() with no reader left
- *
- * If the backend refuses to unregister, the hypervisor may still write into
- * the pages, so they are deliberately leaked rather than reused.  -ENOENT
- * means the hypervisor already dropped the ring (its partner died): safe.
+/*
+ * The last reference is gone; rings.lock is held and released here.  If the
+ * backend refuses to unregister, the hypervisor may still write into the
+ * pages, so they are deliberately leaked rather than reused.  -ENOENT means
+ * the hypervisor already dropped the ring (its partner died): safe.
  */
-void v4v_ring_destroy(struct v4v_ring *ring)
+static void ring_release(struct kref *ref)
 {
+	struct v4v_ring *ring = container_of(ref, struct v4v_ring, ref);
 	int err;
 
-	mutex_lock(&rings.lock);
+	lockdep_assert_held(&rings.lock);
 	err = v4v_backend->unregister_ring(ring);
 	list_del(&ring->node);
 	rings.count--;
@@ -197,33 +219,41 @@ void v4v_ring_destroy(struct v4v_ring *ring)
 	ring_free(ring);
 }
 
-/* Wait until the ring holds a message: 0, -EAGAIN or -ERESTARTSYS. */
-int v4v_ring_recv_wait(struct v4v_ring *ring, bool nonblock)
+/**
+ * v4v_ring_put - drop a reference; the last one unregisters and frees
+ * @ring: a ring from v4v_ring_create()
+ */
+void v4v_ring_put(struct v4v_ring *ring)
 {
-	if (v4v_ring_has_msg(&ring->view))
-		return 0;
-	if (nonblock)
-		return -EAGAIN;
-	return wait_event_interruptible(ring->rx_wq, v4v_ring_has_msg(&ring->view));
+	kref_put_mutex(&ring->ref, ring_release, &rings.lock);
 }
 
 /*
  * Peek under rx_lock.  A ring whose indices or header cannot be right is
- * emptied (the messages in it cannot be delimited any more) and reported as
- * empty; the log says so, rate limited, since a peer may be behind it.
+ * emptied (its messages cannot be delimited any more) and reported empty;
+ * if even the producer's index is out of range the ring is marked broken
+ * and every later read fails with -EIO.  The log says so, rate limited,
+ * since a peer may be behind it.
  */
 int v4v_ring_peek_locked(struct v4v_ring *ring, struct v4v_ring_msg *m)
 {
 	int err;
 
 	lockdep_assert_held(&ring->rx_lock);
+	if (ring->broken)
+		return -EIO;
 	err = v4v_ring_peek(&ring->view, m);
 	if (err != -EBADMSG)
 		return err;
 	v4v_stat_inc(rx_bad);
-	pr_warn_ratelimited("ring %u: inconsistent ring state, discarding its contents\n",
+	if (v4v_ring_discard_all(&ring->view)) {
+		WRITE_ONCE(ring->broken, true);
+		pr_warn_ratelimited("ring %u: producer index out of range; ring unusable\n",
+				    ring->port);
+		return -EIO;
+	}
+	pr_warn_ratelimited("ring %u: inconsistent message, discarding the ring's contents\n",
 			    ring->port);
-	v4v_ring_discard_all(&ring->view);
 	queue_work(system_wq, &rings.notify_work);
 	return -EAGAIN;
 }
@@ -268,8 +298,10 @@ long v4v_send_wait(const struct v4v_argo_send_addr *addr,
 		v4v_stat_inc(tx_eagain);
 		if (nonblock)
 			return ret;
-		if (wait_event_interruptible(rings.tx_wq,
-					     atomic_read(&rings.tx_gen) != gen))
+		/* A second at most: see the file comment. */
+		if (wait_event_interruptible_timeout(rings.tx_wq,
+						     atomic_read(&rings.tx_gen) != gen,
+						     HZ) < 0)
 			return -ERESTARTSYS;
 	}
 	if (ret < 0) {

@@ -1,14 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Local rings: the memory of each ring this domain registered, its place in
- * the list the event path scans, and the wait queues of its readers and of
- * blocked senders.  Backend independent; the backend registers the memory
- * with the hypervisor (or its emulation) and calls v4v_rings_signal() when
- * an Argo event (VIRQ) arrives.
+ * the list the event path scans, and blocked senders.  Backend independent;
+ * the backend registers the memory with the hypervisor (or its emulation)
+ * and calls v4v_rings_signal() when an Argo event (VIRQ) arrives.
+ *
+ * Lifetime: a ring is refcounted.  Its owner (a file, later a socket) holds
+ * one reference and supplies the wait queue readers sleep on, which lives
+ * as long as the owner, so a reader, poll() or epoll never waits on memory
+ * that unbinding frees.  A reader that sleeps takes its own reference; the
+ * last put unregisters the ring and frees it.
  */
 #ifndef _V4V_RINGS_H
 #define _V4V_RINGS_H
 
+#include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
@@ -24,11 +30,13 @@ struct v4v_ring {
 	u16 partner;			/* domain allowed to send, or DOMID_ANY */
 	u32 npages;
 	struct v4v_ring_view view;	/* memory shared with the producer */
+	wait_queue_head_t *wq;		/* the owner's, woken on arrival; outlives us */
 
+	struct kref ref;		/* the owner's, plus one per sleeping reader */
 	struct list_head node;		/* in the registered list; rings.lock */
 
 	struct mutex rx_lock;		/* serialises consumers of view */
-	wait_queue_head_t rx_wq;	/* readers waiting for a message */
+	bool broken;			/* rx_lock: contents can no longer be delimited */
 	atomic64_t rx_msgs;		/* consumed messages */
 	atomic64_t rx_bytes;		/* consumed payload bytes */
 };
@@ -36,13 +44,23 @@ struct v4v_ring {
 int v4v_rings_init(void);
 void v4v_rings_exit(void);
 
-struct v4v_ring *v4v_ring_create(u32 port, u16 partner, u32 len, bool fail_exist,
-				 int *err);
-void v4v_ring_destroy(struct v4v_ring *ring);
+struct v4v_ring *v4v_ring_create(u32 port, u16 partner, u32 len,
+				 wait_queue_head_t *wq, int *err);
+void v4v_ring_put(struct v4v_ring *ring);
 
-int v4v_ring_recv_wait(struct v4v_ring *ring, bool nonblock);
-void v4v_ring_consumed(struct v4v_ring *ring, const struct v4v_ring_msg *m);
+static inline void v4v_ring_get(struct v4v_ring *ring)
+{
+	kref_get(&ring->ref);
+}
+
+/* A reader waiting on ring->wq has something to do. */
+static inline bool v4v_ring_readable(const struct v4v_ring *ring)
+{
+	return v4v_ring_has_msg(&ring->view) || READ_ONCE(ring->broken);
+}
+
 int v4v_ring_peek_locked(struct v4v_ring *ring, struct v4v_ring_msg *m);
+void v4v_ring_consumed(struct v4v_ring *ring, const struct v4v_ring_msg *m);
 
 long v4v_send_wait(const struct v4v_argo_send_addr *addr,
 		   const struct v4v_argo_iov *iov, unsigned int niov, u32 type,

@@ -3,11 +3,13 @@
  * TEMPORARY test-only interface (debugfs "test"), see <v4v/testif.h>.
  * It lets the VM tests drive rings over real Argo until AF_V4V sockets exist.
  *
- * Locking: tf->lock protects tf->ring (bind/unbind) and is held through a
- * receive, so the ring cannot go away under a sleeping reader.  Order:
- * tf->lock before ring->rx_lock (and rings.lock, taken inside create and
- * destroy).  Sends read only tf->port, without the lock, so a reader
- * sleeping on the same file never blocks them.
+ * Locking: tf->lock protects tf->ring (bind/unbind) and is only ever held
+ * briefly: a reader takes its own reference on the ring and sleeps on
+ * tf->wq without any lock, so poll, epoll, unbind and other ioctls never
+ * wait for it.  tf->wq lives as long as the file, so an unbind cannot free
+ * what a poller or reader waits on.  Order: tf->lock before rings.lock
+ * (taken inside create and the last put); rx_lock is taken without tf->lock.
+ * Sends read only tf->port, without the lock.
  */
 #include <linux/fs.h>
 #include <linux/minmax.h>
@@ -24,8 +26,9 @@
 
 struct testif_file {
 	struct mutex lock;		/* see the file comment */
-	struct v4v_ring *ring;		/* bound ring or NULL */
+	struct v4v_ring *ring;		/* bound ring or NULL; holds a reference */
 	u32 port;			/* its port, 0 if unbound; read locklessly */
+	wait_queue_head_t wq;		/* readers and pollers of this file */
 };
 
 static int testif_open(struct inode *inode, struct file *file)
@@ -35,6 +38,7 @@ static int testif_open(struct inode *inode, struct file *file)
 	if (!tf)
 		return -ENOMEM;
 	mutex_init(&tf->lock);
+	init_waitqueue_head(&tf->wq);
 	file->private_data = tf;
 	return 0;
 }
@@ -43,8 +47,9 @@ static int testif_release(struct inode *inode, struct file *file)
 {
 	struct testif_file *tf = file->private_data;
 
+	/* No ioctl is running: nobody else holds a reference now. */
 	if (tf->ring)
-		v4v_ring_destroy(tf->ring);
+		v4v_ring_put(tf->ring);
 	kfree(tf);
 	return 0;
 }
@@ -57,16 +62,15 @@ static long testif_bind(struct testif_file *tf, void __user *arg)
 
 	if (copy_from_user(&b, arg, sizeof(b)))
 		return -EFAULT;
-	if (b.pad || b.flags & ~V4V_TEST_FAIL_EXIST)
+	if (b.pad || b.flags)
 		return -EINVAL;
 	mutex_lock(&tf->lock);
 	if (tf->ring) {
 		err = -EISCONN;
 	} else {
-		ring = v4v_ring_create(b.port, b.partner, b.ring_len,
-				       b.flags & V4V_TEST_FAIL_EXIST, &err);
+		ring = v4v_ring_create(b.port, b.partner, b.ring_len, &tf->wq, &err);
 		if (ring) {
-			tf->ring = ring;
+			WRITE_ONCE(tf->ring, ring);
 			WRITE_ONCE(tf->port, ring->port);
 		}
 	}
@@ -76,17 +80,32 @@ static long testif_bind(struct testif_file *tf, void __user *arg)
 
 static long testif_unbind(struct testif_file *tf)
 {
-	int err = 0;
+	struct v4v_ring *ring;
 
 	mutex_lock(&tf->lock);
-	if (tf->ring)
-		v4v_ring_destroy(tf->ring);
-	else
-		err = -ENOTCONN;
-	tf->ring = NULL;
+	ring = tf->ring;
+	WRITE_ONCE(tf->ring, NULL);
 	WRITE_ONCE(tf->port, 0);
 	mutex_unlock(&tf->lock);
-	return err;
+	if (!ring)
+		return -ENOTCONN;
+	/* Sleeping readers see the ring is no longer bound and give up theirs. */
+	wake_up_interruptible_all(&tf->wq);
+	v4v_ring_put(ring);
+	return 0;
+}
+
+/* The bound ring with a reference for the caller, or NULL. */
+static struct v4v_ring *testif_get_ring(struct testif_file *tf)
+{
+	struct v4v_ring *ring;
+
+	mutex_lock(&tf->lock);
+	ring = tf->ring;
+	if (ring)
+		v4v_ring_get(ring);
+	mutex_unlock(&tf->lock);
+	return ring;
 }
 
 static long testif_send(struct testif_file *tf, void __user *arg)
@@ -153,18 +172,14 @@ static long testif_recv(struct testif_file *tf, void __user *arg)
 	if (r.pad || r.flags & ~(V4V_TEST_NONBLOCK | V4V_TEST_PEEK))
 		return -EINVAL;
 	nonblock = r.flags & V4V_TEST_NONBLOCK;
-	if (mutex_lock_interruptible(&tf->lock))
-		return -ERESTARTSYS;
-	ring = tf->ring;
-	if (!ring) {
-		err = -ENOTCONN;
-		goto out;
-	}
+	ring = testif_get_ring(tf);
+	if (!ring)
+		return -ENOTCONN;
 	for (;;) {
-		err = v4v_ring_recv_wait(ring, nonblock);
-		if (err)
-			goto out;
-		mutex_lock(&ring->rx_lock);
+		if (mutex_lock_interruptible(&ring->rx_lock)) {
+			err = -ERESTARTSYS;
+			break;
+		}
 		err = v4v_ring_peek_locked(ring, &m);
 		if (!err) {
 			/* A failed copy leaves the message queued: nothing is lost. */
@@ -173,21 +188,29 @@ static long testif_recv(struct testif_file *tf, void __user *arg)
 				v4v_ring_consumed(ring, &m);
 		}
 		mutex_unlock(&ring->rx_lock);
-		if (err != -EAGAIN)
+		if (err != -EAGAIN || nonblock)
 			break;
+		/* Our reference keeps the ring valid while we sleep unlocked. */
+		err = wait_event_interruptible(tf->wq, v4v_ring_readable(ring) ||
+					       READ_ONCE(tf->ring) != ring);
+		if (err)
+			break;
+		if (READ_ONCE(tf->ring) != ring) {
+			err = -ENOTCONN;
+			break;
+		}
 	}
+	v4v_ring_put(ring);
 	if (err)
-		goto out;
+		return err;
 	r.len = min(r.len, m.payload_len);
 	r.msg_len = m.payload_len;
 	r.src_port = m.src_port;
 	r.src_domain = m.src_domain;
 	r.message_type = m.type;
 	if (copy_to_user(arg, &r, sizeof(r)))
-		err = -EFAULT;
-out:
-	mutex_unlock(&tf->lock);
-	return err;
+		return -EFAULT;
+	return 0;
 }
 
 static long testif_query(void __user *arg)
@@ -244,12 +267,12 @@ static __poll_t testif_poll(struct file *file, poll_table *wait)
 	struct testif_file *tf = file->private_data;
 	__poll_t mask = 0;
 
+	poll_wait(file, &tf->wq, wait);
 	mutex_lock(&tf->lock);
-	if (tf->ring) {
-		poll_wait(file, &tf->ring->rx_wq, wait);
-		if (v4v_ring_has_msg(&tf->ring->view))
-			mask = EPOLLIN | EPOLLRDNORM;
-	}
+	if (tf->ring && READ_ONCE(tf->ring->broken))
+		mask = EPOLLERR;
+	else if (tf->ring && v4v_ring_has_msg(&tf->ring->view))
+		mask = EPOLLIN | EPOLLRDNORM;
 	mutex_unlock(&tf->lock);
 	return mask;
 }
@@ -259,6 +282,7 @@ const struct file_operations v4v_testif_fops = {
 	.open		= testif_open,
 	.release	= testif_release,
 	.unlocked_ioctl	= testif_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
 	.poll		= testif_poll,
 	.llseek		= noop_llseek,
 };

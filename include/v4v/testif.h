@@ -6,7 +6,9 @@
  * socket family exists, and will be removed once sockets cover the same
  * ground.  It is not an ABI: no compatibility is promised.
  *
- * Each open file owns at most one ring (BIND).  SEND copies the caller's
+ * Each open file owns at most one ring (BIND; a port and partner this domain
+ * already uses is -EADDRINUSE, one another driver registered -EEXIST).
+ * SEND copies the caller's
  * buffer into the kernel and sends it with one sendv; RECV copies one message
  * out of the file's ring.  Pointers travel as __u64.  Every pad field must be
  * zero; unknown flags and ioctls are refused (-EINVAL, -ENOTTY).
@@ -19,14 +21,13 @@
 
 #define V4V_TEST_NONBLOCK	0x1U	/* SEND, RECV: -EAGAIN instead of sleeping */
 #define V4V_TEST_PEEK		0x2U	/* RECV: leave the message in the ring */
-#define V4V_TEST_FAIL_EXIST	0x4U	/* BIND: -EEXIST rather than replace */
 
 struct v4v_test_bind {
 	__u32 port;		/* IN */
 	__u16 partner;		/* IN: sender allowed, or 0x7ff4 for any */
 	__u16 pad;
 	__u32 ring_len;		/* IN: data bytes, multiple of 16 */
-	__u32 flags;		/* IN: V4V_TEST_FAIL_EXIST */
+	__u32 flags;		/* IN: must be zero */
 };
 
 struct v4v_test_send {

@@ -108,7 +108,7 @@ timeout 1200 argo-test run self dom0
 
 # Reload: the module must give everything back (Xen rings, VIRQ binding,
 # memory; its exit path WARNs on leaked rings or pages).  The probe binds a
-# fixed port with FAIL_EXIST, which fails if a ring of the last load survived.
+# fixed port, which Xen refuses (-EEXIST) if a ring of the last load survived.
 for i in 1 2 3; do
 	if rmmod v4v && insmod /v4v.ko && argo-test probe; then
 		result 0 reload_cycle_$i

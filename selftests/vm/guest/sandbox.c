@@ -13,7 +13,7 @@
 #define DEMO_RING	(4 * 4096u - V4V_ARGO_RING_HDR_SIZE)
 #define DEMO_ROUNDS	3
 
-/* Bind a fixed port (FAIL_EXIST), send to it, read it back. */
+/* Bind a fixed port (Xen refuses it if an earlier ring survived), send to it, read it back. */
 int probe_main(void)
 {
 	static const char msg[] = "probe";
@@ -22,7 +22,7 @@ int probe_main(void)
 	int fd = tif_open(), dom = tif_domid(fd);
 	long ret;
 
-	ret = tif_bind(fd, 0x1001, V4V_ARGO_DOMID_ANY, DEMO_RING, V4V_TEST_FAIL_EXIST);
+	ret = tif_bind(fd, 0x1001, V4V_ARGO_DOMID_ANY, DEMO_RING, 0);
 	if (!ret)
 		ret = tif_send(fd, dom, 0x1001, msg, sizeof(msg), 1, 0);
 	if (ret == sizeof(msg))

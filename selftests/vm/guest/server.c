@@ -35,8 +35,7 @@ int server_main(void)
 	long ret;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	ret = tif_bind(fd, SERVER_PORT, V4V_ARGO_DOMID_ANY, SERVER_RING_LEN,
-		       V4V_TEST_FAIL_EXIST);
+	ret = tif_bind(fd, SERVER_PORT, V4V_ARGO_DOMID_ANY, SERVER_RING_LEN, 0);
 	if (ret) {
 		printf("# server: bind: %s\n", strerror((int)-ret));
 		return 1;
