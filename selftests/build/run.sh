@@ -38,7 +38,7 @@ for s in "${SERIES[@]}"; do
 	if dkms build "v4v/$VERSION" -k "$abi" >"$log" 2>&1 &&
 	   dkms install "v4v/$VERSION" -k "$abi" >>"$log" 2>&1; then
 		ko=$(ls "/lib/modules/$abi/updates/dkms/"v4v.ko* 2>/dev/null | head -n 1)
-		[[ -n $ko ]] && modinfo "$ko" | grep -q "^vermagic: *$abi " && ok=0
+		[[ -n $ko && $(modinfo -F vermagic "$ko") == "$abi "* ]] && ok=0
 	fi
 	[[ $ok == 0 ]] || { tail -n 30 "$log" >&2; cat "/var/lib/dkms/v4v/$VERSION/build/make.log" >&2 2>/dev/null || true; }
 	v4v_result "$TIER" "dkms_$s" "$ok" "see the DKMS log above"

@@ -35,7 +35,7 @@ v4v_result() { # v4v_result TIER NAME 0|1 [why]
 v4v_need_pkgs() {
 	local missing=() p
 	for p in "$@"; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		[[ $(dpkg-query -W -f='${Status}' "$p" 2>/dev/null) == *'ok installed' ]] ||
 			missing+=("$p")
 	done
 	((${#missing[@]})) || return 0

@@ -63,7 +63,7 @@ case $KO in
 *.xz) xz -dc "$KO" > "$WORK/v4v.ko"; KO=$WORK/v4v.ko ;;
 *.zst) zstd -qdc "$KO" > "$WORK/v4v.ko"; KO=$WORK/v4v.ko ;;
 esac
-modinfo -F vermagic "$KO" | grep -q "^$ABI " ||
+[[ $(modinfo -F vermagic "$KO") == "$ABI "* ]] ||
 	v4v_die "$KO was not built for $ABI ($(modinfo -F vermagic "$KO"))"
 make -s -C "$HERE/guest" argo-test >&2
 TEST=$HERE/guest/argo-test

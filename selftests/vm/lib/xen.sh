@@ -81,7 +81,8 @@ _v4v_xen_build() {
 	"${V4V_NICE[@]}" make -C "$src/xen-src/xen" -j"$(nproc)" XEN_TARGET_ARCH=x86_64 \
 		PYTHON=/usr/bin/python3 WGET=/bin/false GIT=/bin/false \
 		> "$src/build.log" 2>&1 || { tail -40 "$src/build.log" >&2; v4v_die "xen $v: build failed"; }
-	nm "$src/xen-src/xen/xen-syms" | grep -q ' do_argo_op$' ||
+	# No "nm | grep -q": under pipefail, grep quitting early fails the check.
+	grep -q ' do_argo_op$' <(nm "$src/xen-src/xen/xen-syms") ||
 		v4v_die "xen $v: built hypervisor has no do_argo_op"
 	cp "$src/xen-src/xen/xen" "$d/xen-argo.tmp"
 	cp "$src/xen-src/xen/.config" "$d/xen-argo.config"
