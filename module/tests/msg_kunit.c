@@ -3,22 +3,10 @@
  * KUnit: the consumer's view of messages — wrap-around, alignment, partial
  * reads, and rings whose indices or headers cannot be right.
  */
-#include <kunit/test.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
-#include "../ring.h"
-
-static struct v4v_ring_view *make_ring(struct kunit *test, u32 len)
-{
-	struct v4v_ring_view *v = kunit_kzalloc(test, sizeof(*v), GFP_KERNEL);
-	void *mem = kunit_kzalloc(test, V4V_ARGO_RING_HDR_SIZE + len, GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_NULL(test, v);
-	KUNIT_ASSERT_NOT_NULL(test, mem);
-	v4v_ring_view_init(v, mem, len);
-	return v;
-}
+#include "ring_test.h"
 
 static u8 pattern(u32 seq, u32 i)
 {
@@ -70,7 +58,7 @@ static void consume_check(struct kunit *test, struct v4v_ring_view *v, u32 seq,
 
 static void empty_ring_has_nothing(struct kunit *test)
 {
-	struct v4v_ring_view *v = make_ring(test, 256);
+	struct v4v_ring_view *v = v4v_test_ring(test, 256);
 	struct v4v_ring_msg m;
 
 	KUNIT_EXPECT_FALSE(test, v4v_ring_has_msg(v));
@@ -79,7 +67,7 @@ static void empty_ring_has_nothing(struct kunit *test)
 
 static void payload_wraps_in_two_chunks(struct kunit *test)
 {
-	struct v4v_ring_view *v = make_ring(test, 256);
+	struct v4v_ring_view *v = v4v_test_ring(test, 256);
 	struct v4v_ring_chunk c[2];
 	struct v4v_ring_msg m;
 	u32 tx;
@@ -105,7 +93,7 @@ static void payload_wraps_in_two_chunks(struct kunit *test)
 
 static void header_in_last_slot(struct kunit *test)
 {
-	struct v4v_ring_view *v = make_ring(test, 256);
+	struct v4v_ring_view *v = v4v_test_ring(test, 256);
 	struct v4v_ring_chunk c[2];
 	struct v4v_ring_msg m;
 
@@ -122,7 +110,7 @@ static void header_in_last_slot(struct kunit *test)
 
 static void many_sizes_wrap_repeatedly(struct kunit *test)
 {
-	struct v4v_ring_view *v = make_ring(test, 1024);
+	struct v4v_ring_view *v = v4v_test_ring(test, 1024);
 	u32 tx = 0, seq, len, total = 0;
 
 	for (seq = 0; seq < 2000; seq++) {
@@ -137,7 +125,7 @@ static void many_sizes_wrap_repeatedly(struct kunit *test)
 
 static void zero_length_message(struct kunit *test)
 {
-	struct v4v_ring_view *v = make_ring(test, 256);
+	struct v4v_ring_view *v = v4v_test_ring(test, 256);
 	struct v4v_ring_chunk c[2];
 	struct v4v_ring_msg m;
 
@@ -159,7 +147,7 @@ static void raw_header(struct v4v_ring_view *v, u32 off, u32 len)
 
 static void bogus_rings_are_rejected(struct kunit *test)
 {
-	struct v4v_ring_view *v = make_ring(test, 256);
+	struct v4v_ring_view *v = v4v_test_ring(test, 256);
 	struct v4v_ring_msg m;
 
 	/* Header length below its own size. */
@@ -188,7 +176,7 @@ static void bogus_rings_are_rejected(struct kunit *test)
 
 static void discard_all_empties_the_ring(struct kunit *test)
 {
-	struct v4v_ring_view *v = make_ring(test, 256);
+	struct v4v_ring_view *v = v4v_test_ring(test, 256);
 	struct v4v_ring_msg m;
 	u32 tx;
 

@@ -2,22 +2,9 @@
 /*
  * KUnit: ring geometry and the producer's space rules (Argo semantics).
  */
-#include <kunit/test.h>
 #include <linux/slab.h>
 
-#include "../ring.h"
-
-/* A zeroed ring of len data bytes, freed with the test. */
-static struct v4v_ring_view *make_ring(struct kunit *test, u32 len)
-{
-	struct v4v_ring_view *v = kunit_kzalloc(test, sizeof(*v), GFP_KERNEL);
-	void *mem = kunit_kzalloc(test, V4V_ARGO_RING_HDR_SIZE + len, GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_NULL(test, v);
-	KUNIT_ASSERT_NOT_NULL(test, mem);
-	v4v_ring_view_init(v, mem, len);
-	return v;
-}
+#include "ring_test.h"
 
 static void npages_counts_the_header(struct kunit *test)
 {
@@ -67,7 +54,7 @@ static void used_bytes(struct kunit *test)
 
 static void reserve_refuses_what_never_fits(struct kunit *test)
 {
-	struct v4v_ring_view *v = make_ring(test, 256);
+	struct v4v_ring_view *v = v4v_test_ring(test, 256);
 	struct v4v_ring_resv r;
 
 	/* slot 256 == len: can never fit; 224 (max payload) fits. */
@@ -82,7 +69,7 @@ static void reserve_refuses_what_never_fits(struct kunit *test)
 
 static void last_slot_is_never_handed_out(struct kunit *test)
 {
-	struct v4v_ring_view *v = make_ring(test, 256);
+	struct v4v_ring_view *v = v4v_test_ring(test, 256);
 	struct v4v_argo_addr src = { .aport = 1 };
 	struct v4v_ring_resv r;
 	u32 tx = 0, n = 0;
@@ -103,7 +90,7 @@ static void last_slot_is_never_handed_out(struct kunit *test)
 
 static void free_sanitises_consumer_rx(struct kunit *test)
 {
-	struct v4v_ring_view *v = make_ring(test, 256);
+	struct v4v_ring_view *v = v4v_test_ring(test, 256);
 
 	v->hdr->rx_ptr = 0;
 	KUNIT_EXPECT_EQ(test, v4v_ring_free(v, 0), 256u);
