@@ -23,6 +23,17 @@ static long argo_op(unsigned int cmd, const void *arg1, const void *arg2,
 	return (long)(int)ret;
 }
 
+/* argo_op() whose arguments lead to user memory (iov buffers). */
+static long argo_op_user(unsigned int cmd, const void *arg1, const void *arg2,
+			 unsigned long arg3, unsigned long arg4)
+{
+	long ret = v4v_compat_hypercall5_user(V4V_ARGO_HYPERCALL, cmd,
+					      (unsigned long)arg1,
+					      (unsigned long)arg2, arg3, arg4);
+
+	return (long)(int)ret;
+}
+
 int v4v_hcall_register_ring(const struct v4v_argo_register_ring *reg,
 			    const u64 *gfns, u32 npages, u32 flags)
 {
@@ -35,8 +46,11 @@ int v4v_hcall_unregister_ring(const struct v4v_argo_unregister_ring *unreg)
 }
 
 long v4v_hcall_sendv(const struct v4v_argo_send_addr *addr,
-		     const struct v4v_argo_iov *iov, u32 niov, u32 message_type)
+		     const struct v4v_argo_iov *iov, u32 niov, u32 message_type,
+		     bool user)
 {
+	if (user)
+		return argo_op_user(V4V_ARGO_OP_SENDV, addr, iov, niov, message_type);
 	return argo_op(V4V_ARGO_OP_SENDV, addr, iov, niov, message_type);
 }
 

@@ -7,6 +7,7 @@
 #ifndef _V4V_ARGO_HCALL_H
 #define _V4V_ARGO_HCALL_H
 
+#include <linux/stddef.h>
 #include <linux/types.h>
 #include <v4v/argo.h>
 
@@ -14,7 +15,8 @@ int v4v_hcall_register_ring(const struct v4v_argo_register_ring *reg,
 			    const u64 *gfns, u32 npages, u32 flags);
 int v4v_hcall_unregister_ring(const struct v4v_argo_unregister_ring *unreg);
 long v4v_hcall_sendv(const struct v4v_argo_send_addr *addr,
-		     const struct v4v_argo_iov *iov, u32 niov, u32 message_type);
+		     const struct v4v_argo_iov *iov, u32 niov, u32 message_type,
+		     bool user);
 int v4v_hcall_notify(struct v4v_argo_ring_data *rd);
 
 #endif /* _V4V_ARGO_HCALL_H */

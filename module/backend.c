@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Backend selection: the "backend" module parameter names one, "auto" takes
- * the first that probes successfully.  Chosen once at load; no locking.
+ * Backend selection: the "backend" module parameter names one; "auto" takes
+ * xen on Xen and loopback elsewhere.  On Xen without a usable Argo, auto
+ * fails rather than fall back: a program that meant to reach other domains
+ * must not silently talk to itself.  Chosen once at load; no locking.
  */
 #include <linux/kernel.h>
 #include <linux/string.h>
@@ -14,6 +16,7 @@ static const struct v4v_backend_ops *const v4v_backends[] = {
 #if V4V_HAVE_XEN_BACKEND
 	&v4v_backend_xen,
 #endif
+	&v4v_backend_loopback,
 };
 
 int v4v_backend_select(const char *name)
@@ -35,12 +38,14 @@ int v4v_backend_select(const char *name)
 			pr_info("using the %s backend\n", b->name);
 			return 0;
 		}
+		if (err != -ENXIO)
+			break;
 	}
 	if (!matched) {
-		pr_err("no backend '%s' in this build (known: auto, xen)\n", name);
+		pr_err("no backend '%s' in this build (known: auto, xen, loopback)\n", name);
 		return -EINVAL;
 	}
-	return err;
+	return err == -ENXIO ? -ENODEV : err;
 }
 
 void v4v_backend_release(void)

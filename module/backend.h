@@ -2,8 +2,8 @@
 /*
  * The backend interface: the four Argo operations and event delivery.
  *
- * A backend is either the real hypervisor ("xen") or, in later work, an
- * in-kernel emulation with identical semantics ("loopback").  Everything above
+ * A backend is either the real hypervisor ("xen") or an in-kernel emulation
+ * with identical semantics ("loopback").  Everything above
  * this interface is shared.  All operations return 0 or a byte count on
  * success and a negative errno exactly as Argo defines it (see
  * Documentation/argo-abi.rst); the socket layer maps those to user errnos.
@@ -22,7 +22,11 @@ struct v4v_ring;
 struct v4v_backend_ops {
 	const char *name;
 
-	/* Lifetime.  probe() says (once, in the log) why it cannot work. */
+	/*
+	 * Lifetime.  probe() says (once, in the log) why it cannot work, and
+	 * returns -ENXIO when it does not apply here at all (the xen backend
+	 * on bare metal): "auto" then tries the next backend.
+	 */
 	int (*probe)(void);
 	void (*remove)(void);
 
@@ -37,10 +41,15 @@ struct v4v_backend_ops {
 	int (*register_ring)(struct v4v_ring *ring);
 	int (*unregister_ring)(struct v4v_ring *ring);
 
-	/* Data: buffers are kernel memory; returns payload bytes sent. */
+	/*
+	 * Data: the buffers are kernel memory, or the calling process's memory
+	 * when user is set.  Returns payload bytes sent.
+	 */
 	long (*sendv)(const struct v4v_argo_send_addr *addr,
 		      const struct v4v_argo_iov *iov, unsigned int niov,
-		      u32 message_type);
+		      u32 message_type, bool user);
+	/* May sendv() be handed user memory (no copy in the guest)? */
+	bool (*user_sendv)(void);
 
 	/* Notification: rd may be NULL (just "rx moved, wake senders"). */
 	int (*notify)(struct v4v_argo_ring_data *rd);
@@ -53,6 +62,7 @@ struct v4v_backend_ops {
 #define V4V_HAVE_XEN_BACKEND (IS_ENABLED(CONFIG_XEN) && IS_ENABLED(CONFIG_X86_64))
 
 extern const struct v4v_backend_ops v4v_backend_xen;
+extern const struct v4v_backend_ops v4v_backend_loopback;
 
 /* The backend in use; set once at load, before anything else starts. */
 extern const struct v4v_backend_ops *v4v_backend;

@@ -79,8 +79,8 @@ static int xen_probe(void)
 	int err;
 
 	if (!xen_domain()) {
-		pr_err("Argo unavailable: not running on Xen\n");
-		return -ENODEV;
+		pr_info("not running on Xen: no xen backend\n");
+		return -ENXIO;
 	}
 	/* notify with no ring data is Argo's cheapest "are you there". */
 	err = v4v_hcall_notify(NULL);
@@ -149,14 +149,20 @@ static int xen_unregister_ring(struct v4v_ring *ring)
 
 static long xen_sendv(const struct v4v_argo_send_addr *addr,
 		      const struct v4v_argo_iov *iov, unsigned int niov,
-		      u32 message_type)
+		      u32 message_type, bool user)
 {
-	return v4v_hcall_sendv(addr, iov, niov, message_type);
+	return v4v_hcall_sendv(addr, iov, niov, message_type, user);
 }
 
 static int xen_notify(struct v4v_argo_ring_data *rd)
 {
 	return v4v_hcall_notify(rd);
+}
+
+/* PV guests only: HVM and PVH would need SMAP handling that is untested. */
+static bool xen_user_sendv(void)
+{
+	return xen_pv_domain();
 }
 
 static void xen_show(struct seq_file *m)
@@ -172,6 +178,7 @@ const struct v4v_backend_ops v4v_backend_xen = {
 	.register_ring	 = xen_register_ring,
 	.unregister_ring = xen_unregister_ring,
 	.sendv		 = xen_sendv,
+	.user_sendv	 = xen_user_sendv,
 	.notify		 = xen_notify,
 	.show		 = xen_show,
 };

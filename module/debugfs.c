@@ -3,7 +3,6 @@
  * /sys/kernel/debug/v4v/:
  *   status  backend, Argo state, local domain, ring count and the counters
  *   rings   one line per registered ring with its indices
- *   test    the temporary test interface (testif.c)
  * debugfs failures are not fatal: the module works without its view.
  */
 #include <linux/debugfs.h>
@@ -34,9 +33,12 @@ static int status_show(struct seq_file *m, void *unused)
 	SHOW_STAT(m, tx_bytes);
 	SHOW_STAT(m, tx_eagain);
 	SHOW_STAT(m, tx_errors);
+	SHOW_STAT(m, tx_direct);
+	SHOW_STAT(m, tx_bounced);
 	SHOW_STAT(m, rx_msgs);
 	SHOW_STAT(m, rx_bytes);
 	SHOW_STAT(m, rx_bad);
+	SHOW_STAT(m, rx_dropped);
 	SHOW_STAT(m, rings_live);
 	SHOW_STAT(m, ring_pages_live);
 	return 0;
@@ -55,7 +57,6 @@ void v4v_debugfs_init(void)
 	v4v_debugfs_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	debugfs_create_file("status", 0444, v4v_debugfs_dir, NULL, &status_fops);
 	debugfs_create_file("rings", 0444, v4v_debugfs_dir, NULL, &rings_fops);
-	debugfs_create_file("test", 0600, v4v_debugfs_dir, NULL, &v4v_testif_fops);
 }
 
 void v4v_debugfs_exit(void)

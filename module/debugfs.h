@@ -1,11 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Observability in debugfs: /sys/kernel/debug/v4v/{status,rings,test}. */
+/* Observability in debugfs: /sys/kernel/debug/v4v/{status,rings}. */
 #ifndef _V4V_DEBUGFS_H
 #define _V4V_DEBUGFS_H
-
-#include <linux/fs.h>
-
-extern const struct file_operations v4v_testif_fops;
 
 void v4v_debugfs_init(void);
 void v4v_debugfs_exit(void);

@@ -8,10 +8,11 @@
 #include "backend.h"
 #include "debugfs.h"
 #include "rings.h"
+#include "sock.h"
 
 static char *backend = "auto";
 module_param(backend, charp, 0444);
-MODULE_PARM_DESC(backend, "Argo backend: auto (default) or xen");
+MODULE_PARM_DESC(backend, "Argo backend: auto (default: xen on Xen, else loopback), xen, loopback");
 
 static int __init v4v_init(void)
 {
@@ -23,9 +24,14 @@ static int __init v4v_init(void)
 	err = v4v_backend_select(backend);
 	if (err)
 		goto err_rings;
+	err = v4v_af_init();
+	if (err)
+		goto err_backend;
 	v4v_debugfs_init();
 	return 0;
 
+err_backend:
+	v4v_backend_release();
 err_rings:
 	v4v_rings_exit();
 	return err;
@@ -34,6 +40,7 @@ err_rings:
 static void __exit v4v_exit(void)
 {
 	v4v_debugfs_exit();
+	v4v_af_exit();
 	v4v_backend_release();
 	v4v_rings_exit();
 	pr_info("unloaded\n");

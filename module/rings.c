@@ -61,7 +61,7 @@ static void event_work_fn(struct work_struct *work)
 	mutex_lock(&rings.lock);
 	list_for_each_entry(ring, &rings.list, node) {
 		if (v4v_ring_has_msg(&ring->view))
-			wake_up_interruptible_poll(ring->wq, EPOLLIN | EPOLLRDNORM);
+			ring->data_ready(ring);
 	}
 	mutex_unlock(&rings.lock);
 
@@ -134,8 +134,9 @@ static bool ring_in_use(u32 port, u16 partner)
  * @port: Argo port to receive on
  * @partner: the only domain allowed to send, or V4V_ARGO_DOMID_ANY
  * @len: data bytes (a multiple of 16, 48 to 16 MiB - 64)
- * @wq: the owner's wait queue, woken when a message arrives; it must live
- *	until the owner's reference is put
+ * @data_ready: wakes the owner's readers; called under rings.lock, from
+ *	process context, until the last reference is put
+ * @owner: for data_ready's use
  * @err: set to a negative errno when NULL is returned
  *
  * Ring memory is virtually contiguous (one mapping for the consumer) and
@@ -144,7 +145,8 @@ static bool ring_in_use(u32 port, u16 partner)
  * existing ring.  The caller owns the one reference returned.
  */
 struct v4v_ring *v4v_ring_create(u32 port, u16 partner, u32 len,
-				 wait_queue_head_t *wq, int *err)
+				 void (*data_ready)(struct v4v_ring *ring),
+				 void *owner, int *err)
 {
 	struct v4v_ring *ring;
 	void *mem;
@@ -161,7 +163,8 @@ struct v4v_ring *v4v_ring_create(u32 port, u16 partner, u32 len,
 	ring->port = port;
 	ring->partner = partner;
 	ring->npages = v4v_ring_npages(len);
-	ring->wq = wq;
+	ring->data_ready = data_ready;
+	ring->owner = owner;
 	mem = vzalloc((size_t)ring->npages * V4V_ARGO_PAGE_SIZE);
 	if (!mem) {
 		kfree(ring);
@@ -273,36 +276,40 @@ void v4v_ring_consumed(struct v4v_ring *ring, const struct v4v_ring_msg *m)
 /**
  * v4v_send_wait - send one message, sleeping while the destination is full
  * @addr: source and destination
- * @iov: payload buffers (kernel memory)
+ * @iov: payload buffers
  * @niov: number of buffers, at most V4V_ARGO_MAXIOV
- * @message_type: protocol identifier carried in the message header
- * @nonblock: return -EAGAIN instead of sleeping
+ * @type: protocol identifier carried in the message header
+ * @user: the buffers are the calling process's memory, not the kernel's
+ * @timeo: jiffies left to wait (0: do not wait); updated on return
  *
  * A full destination makes Argo queue a space notification for us; the event
  * it raises bumps tx_gen, which ends the sleep, and the send is retried.
- * Return: payload bytes sent or a negative Argo errno (-ERESTARTSYS on a
- * signal).
+ * Return: payload bytes sent, or a negative Argo errno: -EAGAIN when the
+ * time ran out, -ERESTARTSYS on a signal.
  */
 long v4v_send_wait(const struct v4v_argo_send_addr *addr,
 		   const struct v4v_argo_iov *iov, unsigned int niov, u32 type,
-		   bool nonblock)
+		   bool user, long *timeo)
 {
-	long ret;
+	long ret, left;
 	int gen;
 
 	for (;;) {
 		gen = atomic_read(&rings.tx_gen);
-		ret = v4v_backend->sendv(addr, iov, niov, type);
+		ret = v4v_backend->sendv(addr, iov, niov, type, user);
 		if (ret != -EAGAIN)
 			break;
 		v4v_stat_inc(tx_eagain);
-		if (nonblock)
+		if (!*timeo)
 			return ret;
-		/* A second at most: see the file comment. */
-		if (wait_event_interruptible_timeout(rings.tx_wq,
-						     atomic_read(&rings.tx_gen) != gen,
-						     HZ) < 0)
+		/* A second at most between tries: see the file comment. */
+		left = wait_event_interruptible_timeout(rings.tx_wq,
+							atomic_read(&rings.tx_gen) != gen,
+							min_t(long, *timeo, HZ));
+		if (left < 0)
 			return -ERESTARTSYS;
+		if (*timeo != MAX_SCHEDULE_TIMEOUT)
+			*timeo = max_t(long, *timeo - (min_t(long, *timeo, HZ) - left), 0);
 	}
 	if (ret < 0) {
 		v4v_stat_inc(tx_errors);
@@ -311,6 +318,12 @@ long v4v_send_wait(const struct v4v_argo_send_addr *addr,
 	v4v_stat_inc(tx_msgs);
 	v4v_stat_add(tx_bytes, ret);
 	return ret;
+}
+
+/* Let poll() on file be woken by the events that wake blocked senders. */
+void v4v_rings_wait_tx(struct file *file, poll_table *wait)
+{
+	poll_wait(file, &rings.tx_wq, wait);
 }
 
 unsigned int v4v_rings_count(void)

@@ -5,11 +5,12 @@
  * the backend registers the memory with the hypervisor (or its emulation)
  * and calls v4v_rings_signal() when an Argo event (VIRQ) arrives.
  *
- * Lifetime: a ring is refcounted.  Its owner (a file, later a socket) holds
- * one reference and supplies the wait queue readers sleep on, which lives
- * as long as the owner, so a reader, poll() or epoll never waits on memory
- * that unbinding frees.  A reader that sleeps takes its own reference; the
- * last put unregisters the ring and frees it.
+ * Lifetime: a ring is refcounted.  Its owner (a socket, or a debugfs file)
+ * holds one reference and supplies data_ready(), which wakes the owner's
+ * own wait queue: that queue lives as long as the owner, so a reader,
+ * poll() or epoll never waits on memory that unbinding frees.  A reader that
+ * sleeps takes its own reference; the last put unregisters the ring and
+ * frees it, after which data_ready() is never called again.
  */
 #ifndef _V4V_RINGS_H
 #define _V4V_RINGS_H
@@ -17,11 +18,13 @@
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/poll.h>
 #include <linux/types.h>
 #include <linux/wait.h>
 
 #include "ring.h"
 
+struct file;
 struct seq_file;
 
 struct v4v_ring {
@@ -30,7 +33,9 @@ struct v4v_ring {
 	u16 partner;			/* domain allowed to send, or DOMID_ANY */
 	u32 npages;
 	struct v4v_ring_view view;	/* memory shared with the producer */
-	wait_queue_head_t *wq;		/* the owner's, woken on arrival; outlives us */
+	/* Called (under rings.lock) when messages are queued; see below. */
+	void (*data_ready)(struct v4v_ring *ring);
+	void *owner;			/* for data_ready; outlives the ring */
 
 	struct kref ref;		/* the owner's, plus one per sleeping reader */
 	struct list_head node;		/* in the registered list; rings.lock */
@@ -45,7 +50,8 @@ int v4v_rings_init(void);
 void v4v_rings_exit(void);
 
 struct v4v_ring *v4v_ring_create(u32 port, u16 partner, u32 len,
-				 wait_queue_head_t *wq, int *err);
+				 void (*data_ready)(struct v4v_ring *ring),
+				 void *owner, int *err);
 void v4v_ring_put(struct v4v_ring *ring);
 
 static inline void v4v_ring_get(struct v4v_ring *ring)
@@ -64,7 +70,8 @@ void v4v_ring_consumed(struct v4v_ring *ring, const struct v4v_ring_msg *m);
 
 long v4v_send_wait(const struct v4v_argo_send_addr *addr,
 		   const struct v4v_argo_iov *iov, unsigned int niov, u32 type,
-		   bool nonblock);
+		   bool user, long *timeo);
+void v4v_rings_wait_tx(struct file *file, poll_table *wait);
 
 void v4v_rings_signal(void);
 void v4v_rings_show(struct seq_file *m);

@@ -16,9 +16,12 @@ struct v4v_stats {
 	atomic64_t tx_bytes;
 	atomic64_t tx_eagain;		/* sends that found the ring full */
 	atomic64_t tx_errors;		/* sends failed for another reason */
+	atomic64_t tx_direct;		/* datagrams sent from user memory as is */
+	atomic64_t tx_bounced;		/* datagrams sent through a kernel copy */
 	atomic64_t rx_msgs;
 	atomic64_t rx_bytes;
 	atomic64_t rx_bad;		/* inconsistent rings reset */
+	atomic64_t rx_dropped;		/* messages no socket wanted */
 	atomic64_t rings_live;		/* ring memory allocated now */
 	atomic64_t ring_pages_live;
 };

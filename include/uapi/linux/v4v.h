@@ -1,22 +1,24 @@
 /* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
 /*
- * v4v: inter-domain sockets over Xen's Argo — the userspace ABI.
+ * v4v: inter-domain sockets over Xen's Argo -- the userspace ABI.
  *
- * A v4v address is a Xen domain id and a 32-bit port.  This header holds the
- * address family, the address type and its constants; socket options and
- * ioctls are added here as they land.  Fixed-width types only; every
+ * A v4v address is a Xen domain id and a 32-bit port.  Datagram sockets are
+ * socket(AF_V4V, SOCK_DGRAM, 0); see v4v(7).  Fixed-width types only; every
  * reserved or padding byte must be zero.
  */
 #ifndef _UAPI_LINUX_V4V_H
 #define _UAPI_LINUX_V4V_H
 
+#include <linux/ioctl.h>
 #include <linux/socket.h>
 #include <linux/types.h>
 
 /*
  * The address family.  13 was reserved for NetBEUI, which Linux never
  * implemented; no kernel from 6.1 on registers it.  The module can be told
- * to use another number; programs should ask libv4v rather than assume.
+ * to use another number (parameter "family", shown in
+ * /sys/module/v4v/parameters/family); portable programs read it there or
+ * ask libv4v rather than assume.
  */
 #define AF_V4V			13
 #define PF_V4V			AF_V4V
@@ -25,8 +27,12 @@
 #define V4V_DOMID_ANY		0x7ff4U
 /* Domain ids at or above this are reserved by Xen. */
 #define V4V_DOMID_RESERVED	0x7ff0U
-/* Any port: bind picks a free one. */
+/* Any port: bind picks a free one (as does port 0). */
 #define V4V_PORT_ANY		0xffffffffU
+/* Ports below this need CAP_NET_BIND_SERVICE. */
+#define V4V_PORT_PRIVILEGED	1024U
+/* Ports bind picks by itself come from [this, V4V_PORT_ANY). */
+#define V4V_PORT_EPHEMERAL	0x80000000U
 
 struct sockaddr_v4v {
 	__kernel_sa_family_t sv4v_family;	/* AF_V4V */
@@ -34,5 +40,27 @@ struct sockaddr_v4v {
 	__u32 sv4v_port;
 	__u8 sv4v_zero[8];			/* must be zero */
 };
+
+/*
+ * Socket options, level SOL_V4V (a value no other family uses).  Both must
+ * be set before the socket is bound (explicitly, or by connect or the first
+ * send); afterwards setting them fails with EISCONN.
+ *
+ * V4V_RING_SIZE (__u32): bytes of the receive ring bind registers: a
+ *	multiple of 16 from 48 to 16 MiB - 64.  The largest datagram that fits
+ *	is 32 bytes less.  Default V4V_RING_SIZE_DEFAULT.
+ * V4V_PARTNER (__u32): the only domain allowed to send to this socket, or
+ *	V4V_DOMID_ANY (default; needs Xen's mac-permissive=1).  connect()
+ *	on an unbound socket binds with the peer's domain as partner.
+ */
+#define SOL_V4V			0x5634
+#define V4V_RING_SIZE		1
+#define V4V_PARTNER		2
+
+#define V4V_RING_SIZE_DEFAULT	(32U * 4096U - 64U)
+#define V4V_RING_SIZE_MAX	(4096U * 4096U - 64U)
+
+/* ioctl: this domain's id, as Xen knows it. */
+#define V4V_IOC_LOCAL_DOMID	_IOR('V', 0x01, __u32)
 
 #endif /* _UAPI_LINUX_V4V_H */

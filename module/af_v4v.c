@@ -1,0 +1,371 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The AF_V4V socket family: registration, socket lifetime, addresses,
+ * binding and options.  Data transfer lives with each socket type (dgram.c).
+ *
+ * Implementation notes
+ *
+ * A bound socket owns one Argo ring, registered for (port, partner): the
+ * ring is the socket's receive queue, written by the hypervisor (or the
+ * loopback backend) and read straight into the caller's buffers.  Binding
+ * is explicit (bind), implied by connect (partner = the peer's domain, so
+ * no wildcard ring and no mac-permissive is needed), or done by the first
+ * send (partner = V4V_PARTNER, default any).  Port 0 or V4V_PORT_ANY picks
+ * a free port at random in [V4V_PORT_EPHEMERAL, V4V_PORT_ANY); a socket is
+ * bound at most once and the ring lives until release.
+ *
+ * Only init_net: Xen domains are not network namespaces and one Argo ring
+ * space belongs to the whole domain.
+ *
+ * Locking: lock_sock(sk) protects the fields of struct v4v_sock (sock.h).
+ * Sending and receiving take a snapshot (a ring reference, the port, the
+ * peer) under it and release it before they copy or sleep, so one slow
+ * receiver never stalls a sender on the same socket.  Lock order:
+ * lock_sock before rings.lock (ring creation and the last put).
+ */
+#include <linux/capability.h>
+#include <linux/module.h>
+#include <linux/random.h>
+#include <linux/sockptr.h>
+#include <net/net_namespace.h>
+
+#include "backend.h"
+#include "rings.h"
+#include "sock.h"
+
+static int family = AF_V4V;
+module_param(family, int, 0444);
+MODULE_PARM_DESC(family, "Address family number to register (default 13)");
+
+/* Tries at random ports before an ephemeral bind gives up. */
+#define V4V_EPHEMERAL_TRIES 64
+
+static struct proto v4v_proto = {
+	.name		= "V4V",
+	.owner		= THIS_MODULE,
+	.obj_size	= sizeof(struct v4v_sock),
+};
+
+/**
+ * v4v_sock_errno - turn an Argo error into what a socket user expects
+ * @argo_err: negative errno from the backend
+ *
+ * Documentation/errors.rst lists the whole mapping.
+ */
+int v4v_sock_errno(int argo_err)
+{
+	switch (argo_err) {
+	case -ESRCH:		/* no such domain */
+		return -EHOSTUNREACH;
+	case -ENODEV:		/* a domain without Argo */
+	case -EOPNOTSUPP:
+		return -ENETDOWN;
+	case -EEXIST:		/* a ring Xen already has, not ours */
+		return -EADDRINUSE;
+	case -ENOSPC:		/* Xen's 128 rings per domain */
+	case -ENOMEM:
+		return -ENOBUFS;
+	case -EBUSY:		/* too many domains waiting on that ring */
+		return -EAGAIN;
+	default:
+		return argo_err;
+	}
+}
+
+/*
+ * Check a user's address: family, length, zero padding, domain in range.
+ * The port is the caller's business.
+ */
+int v4v_addr_from_user(const struct sockaddr *uaddr, int len,
+		       struct sockaddr_v4v **out)
+{
+	struct sockaddr_v4v *a = (struct sockaddr_v4v *)uaddr;
+
+	if (len < (int)sizeof(*a))
+		return -EINVAL;
+	if (a->sv4v_family != family)
+		return -EAFNOSUPPORT;
+	if (memchr_inv(a->sv4v_zero, 0, sizeof(a->sv4v_zero)))
+		return -EINVAL;
+	if (a->sv4v_domain >= V4V_DOMID_RESERVED && a->sv4v_domain != V4V_DOMID_ANY)
+		return -EINVAL;
+	*out = a;
+	return 0;
+}
+
+/* Messages arrived in the socket's ring: wake its readers and pollers. */
+static void v4v_data_ready(struct v4v_ring *ring)
+{
+	struct sock *sk = ring->owner;
+
+	sk->sk_data_ready(sk);
+}
+
+/*
+ * Bind to (port, partner); port 0 or V4V_PORT_ANY picks one.  Returns 0 or a
+ * negative socket errno.
+ */
+int v4v_bind_locked(struct v4v_sock *vs, u32 port, u16 partner)
+{
+	bool ephemeral = port == 0 || port == V4V_PORT_ANY;
+	struct v4v_ring *ring = NULL;
+	int err = -EADDRINUSE, i;
+
+	sock_owned_by_me(&vs->sk);
+	if (vs->ring)
+		return -EINVAL;
+	for (i = 0; i < (ephemeral ? V4V_EPHEMERAL_TRIES : 1); i++) {
+		if (ephemeral)
+			port = V4V_PORT_EPHEMERAL +
+			       get_random_u32_below(V4V_PORT_ANY - V4V_PORT_EPHEMERAL);
+		ring = v4v_ring_create(port, partner, vs->ring_len, v4v_data_ready,
+				       &vs->sk, &err);
+		if (ring || (err != -EADDRINUSE && err != -EEXIST))
+			break;
+	}
+	if (!ring)
+		return v4v_sock_errno(err);
+	vs->ring = ring;
+	vs->port = port;
+	vs->partner = partner;
+	return 0;
+}
+
+/*
+ * Bind an unbound socket before it sends to dst_domain: to V4V_PARTNER if
+ * set, else to any domain; if the hypervisor refuses wildcard rings (no
+ * mac-permissive), to the destination's domain.
+ */
+int v4v_autobind_locked(struct v4v_sock *vs, u16 dst_domain)
+{
+	int err;
+
+	if (vs->ring)
+		return 0;
+	err = v4v_bind_locked(vs, 0, vs->partner_set ? vs->partner : V4V_DOMID_ANY);
+	if (err == -EPERM && !vs->partner_set)
+		err = v4v_bind_locked(vs, 0, dst_domain);
+	return err;
+}
+
+int v4v_bind(struct socket *sock, struct sockaddr *uaddr, int len)
+{
+	struct sock *sk = sock->sk;
+	struct v4v_sock *vs = v4v_sk(sk);
+	struct sockaddr_v4v *a;
+	int err;
+
+	err = v4v_addr_from_user(uaddr, len, &a);
+	if (err)
+		return err;
+	if (a->sv4v_domain != V4V_DOMID_ANY &&
+	    a->sv4v_domain != v4v_backend->local_domid())
+		return -EADDRNOTAVAIL;
+	if (a->sv4v_port && a->sv4v_port < V4V_PORT_PRIVILEGED &&
+	    !capable(CAP_NET_BIND_SERVICE))
+		return -EACCES;
+	lock_sock(sk);
+	err = v4v_bind_locked(vs, a->sv4v_port, vs->partner);
+	release_sock(sk);
+	return err;
+}
+
+int v4v_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
+{
+	struct sockaddr_v4v *a = (struct sockaddr_v4v *)uaddr;
+	struct sock *sk = sock->sk;
+	struct v4v_sock *vs = v4v_sk(sk);
+	int err = sizeof(*a);
+
+	memset(a, 0, sizeof(*a));
+	a->sv4v_family = family;
+	lock_sock(sk);
+	if (peer) {
+		if (vs->connected) {
+			a->sv4v_domain = vs->peer.domain_id;
+			a->sv4v_port = vs->peer.aport;
+		} else {
+			err = -ENOTCONN;
+		}
+	} else {
+		a->sv4v_domain = v4v_backend->local_domid();
+		a->sv4v_port = vs->port;
+	}
+	release_sock(sk);
+	return err;
+}
+
+int v4v_setsockopt(struct socket *sock, int level, int optname,
+		   sockptr_t optval, unsigned int optlen)
+{
+	struct sock *sk = sock->sk;
+	struct v4v_sock *vs = v4v_sk(sk);
+	u32 val;
+	int err = 0;
+
+	if (level != SOL_V4V)
+		return -ENOPROTOOPT;
+	if (optlen < sizeof(val))
+		return -EINVAL;
+	if (copy_from_sockptr(&val, optval, sizeof(val)))
+		return -EFAULT;
+	lock_sock(sk);
+	if (vs->ring) {
+		err = -EISCONN;
+		goto out;
+	}
+	switch (optname) {
+	case V4V_RING_SIZE:
+		if (!v4v_ring_len_valid(val))
+			err = -EINVAL;
+		else
+			vs->ring_len = val;
+		break;
+	case V4V_PARTNER:
+		if (val >= V4V_DOMID_RESERVED && val != V4V_DOMID_ANY) {
+			err = -EINVAL;
+		} else {
+			vs->partner = val;
+			vs->partner_set = true;
+		}
+		break;
+	default:
+		err = -ENOPROTOOPT;
+	}
+out:
+	release_sock(sk);
+	return err;
+}
+
+int v4v_getsockopt(struct socket *sock, int level, int optname,
+		   char __user *optval, int __user *optlen)
+{
+	struct sock *sk = sock->sk;
+	struct v4v_sock *vs = v4v_sk(sk);
+	int len;
+	u32 val;
+
+	if (level != SOL_V4V)
+		return -ENOPROTOOPT;
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < (int)sizeof(val))
+		return -EINVAL;
+	lock_sock(sk);
+	switch (optname) {
+	case V4V_RING_SIZE:
+		val = vs->ring_len;
+		break;
+	case V4V_PARTNER:
+		val = vs->partner;
+		break;
+	default:
+		release_sock(sk);
+		return -ENOPROTOOPT;
+	}
+	release_sock(sk);
+	len = sizeof(val);
+	if (put_user(len, optlen) || copy_to_user(optval, &val, len))
+		return -EFAULT;
+	return 0;
+}
+
+int v4v_shutdown(struct socket *sock, int how)
+{
+	struct sock *sk = sock->sk;
+
+	/* SHUT_RD, SHUT_WR, SHUT_RDWR are 0, 1, 2; the mask bits are 1, 2, 3. */
+	if (how < SHUT_RD || how > SHUT_RDWR)
+		return -EINVAL;
+	lock_sock(sk);
+	sk->sk_shutdown |= how + 1;
+	sk->sk_state_change(sk);
+	release_sock(sk);
+	return 0;
+}
+
+int v4v_release(struct socket *sock)
+{
+	struct sock *sk = sock->sk;
+	struct v4v_ring *ring;
+
+	if (!sk)
+		return 0;
+	lock_sock(sk);
+	ring = v4v_sk(sk)->ring;
+	v4v_sk(sk)->ring = NULL;
+	sk->sk_shutdown = SHUTDOWN_MASK;
+	sock_orphan(sk);
+	release_sock(sk);
+	/* After this no event calls v4v_data_ready() for sk. */
+	if (ring)
+		v4v_ring_put(ring);
+	sock->sk = NULL;
+	sock_put(sk);
+	return 0;
+}
+
+static int v4v_create(struct net *net, struct socket *sock, int protocol,
+		      int kern)
+{
+	const struct proto_ops *ops;
+	struct v4v_sock *vs;
+	struct sock *sk;
+
+	if (!net_eq(net, &init_net))
+		return -EAFNOSUPPORT;
+	if (protocol)
+		return -EPROTONOSUPPORT;
+	switch (sock->type) {
+	case SOCK_DGRAM:
+		ops = &v4v_dgram_ops;
+		break;
+	default:
+		return -ESOCKTNOSUPPORT;
+	}
+	sk = sk_alloc(net, family, GFP_KERNEL, &v4v_proto, kern);
+	if (!sk)
+		return -ENOMEM;
+	sock->ops = ops;
+	sock_init_data(sock, sk);
+	vs = v4v_sk(sk);
+	vs->ring_len = V4V_RING_SIZE_DEFAULT;
+	vs->partner = V4V_DOMID_ANY;
+	return 0;
+}
+
+static struct net_proto_family v4v_family_ops = {
+	.create	= v4v_create,
+	.owner	= THIS_MODULE,
+};
+
+int v4v_af_init(void)
+{
+	int err;
+
+	if (family <= 0 || family >= AF_MAX) {
+		pr_err("family %d is out of range (1 to %d)\n", family, AF_MAX - 1);
+		return -EINVAL;
+	}
+	err = proto_register(&v4v_proto, 0);
+	if (err)
+		return err;
+	v4v_family_ops.family = family;
+	err = sock_register(&v4v_family_ops);
+	if (err) {
+		pr_err("address family %d is taken (%d); load with family=<free number>\n",
+		       family, err);
+		proto_unregister(&v4v_proto);
+		return err;
+	}
+	pr_info("AF_V4V registered as address family %d\n", family);
+	return 0;
+}
+
+void v4v_af_exit(void)
+{
+	sock_unregister(family);
+	proto_unregister(&v4v_proto);
+}
+
+MODULE_ALIAS_NETPROTO(AF_V4V);
