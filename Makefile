@@ -45,7 +45,7 @@ clean:
 	$(MAKE) -C libv4v clean
 	$(MAKE) -C selftests/bench clean
 	$(MAKE) -C selftests/cunit clean
-	$(MAKE) -C selftests/vm/guest clean
+	$(MAKE) -C selftests/progs clean
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 
 .PHONY: module module-clean lib install check sandbox bench dkms-install clean

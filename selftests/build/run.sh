@@ -66,7 +66,7 @@ v4v_result "$TIER" checkpatch_strict "$([[ -z $out ]]; echo $?)" "$(echo "$out" 
 
 # --- headers -----------------------------------------------------------------
 ok=0
-for h in uapi/linux/v4v.h v4v/testif.h; do
+for h in uapi/linux/v4v.h; do
 	printf '#include <%s>\n' "$h" > "$WORK/hdr.c"
 	gcc -std=c90 -pedantic -Wall -Wextra -Werror -fsyntax-only \
 		-I"$V4V_TOP/include" -I"$V4V_TOP/include/uapi" "$WORK/hdr.c" >&2 || ok=1

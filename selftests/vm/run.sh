@@ -18,9 +18,9 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../lib/common.sh"
 . "$HERE/lib/xen.sh"
 . "$HERE/lib/kernel.sh"
-. "$HERE/lib/initramfs.sh"
+. "$HERE/../lib/initramfs.sh"
 . "$HERE/lib/qemu.sh"
-. "$HERE/lib/verdict.sh"
+. "$HERE/../lib/verdict.sh"
 
 SERIES=6.1 KO= MODE=full LOGDIR=${V4V_LOG_DIR:-$V4V_CACHE/logs}
 while (($#)); do
@@ -65,8 +65,8 @@ case $KO in
 esac
 [[ $(modinfo -F vermagic "$KO") == "$ABI "* ]] ||
 	v4v_die "$KO was not built for $ABI ($(modinfo -F vermagic "$KO"))"
-make -s -C "$HERE/guest" argo-test >&2
-TEST=$HERE/guest/argo-test
+make -s -C "$V4V_TOP/selftests/progs" >&2
+TEST=$V4V_TOP/selftests/progs/v4v-test
 
 # --- images ----------------------------------------------------------------
 cat > "$WORK/domu.cfg" <<EOF
@@ -81,8 +81,8 @@ on_poweroff = "destroy"
 on_crash = "destroy"
 EOF
 v4v_mkinitramfs "$WORK/domu.cpio.gz" "$HERE/guest/init-domu.sh" \
-	"$KO:/v4v.ko" "$TEST:/bin/argo-test"
-specs=("$KO:/v4v.ko" "$TEST:/bin/argo-test" "$KDIR/vmlinuz:/root/vmlinuz"
+	"$KO:/v4v.ko" "$TEST:/bin/v4v-test"
+specs=("$KO:/v4v.ko" "$TEST:/bin/v4v-test" "$KDIR/vmlinuz:/root/vmlinuz"
 	"$WORK/domu.cpio.gz:/root/domu.cpio.gz" "$WORK/domu.cfg:/root/domu.cfg")
 for m in "$KDIR"/modules/*.ko; do specs+=("$m:/lib/modules/xen/${m##*/}"); done
 mapfile -t -O "${#specs[@]}" specs < <(v4v_toolstack_specs "$UTILS")
@@ -104,13 +104,14 @@ full)
 	{
 		v4v_vm_health "$TIER" "$LOG" 1
 		v4v_vm_expect "$TIER" "$LOG" dom0-init module_load toolstack_started
-		v4v_vm_expect "$TIER" "$LOG" dom0 $("$TEST" list self dom0)
+		v4v_vm_expect "$TIER" "$LOG" dom0 $("$TEST" list dgram dom0) \
+			$("$TEST" list badinput dom0)
 		v4v_vm_expect "$TIER" "$LOG" dom0-init reload_cycle_1 reload_cycle_2 \
 			reload_cycle_3 server_listening domu_created domu_finished \
 			server_saw_no_bad_message module_unload
 		v4v_vm_expect "$TIER" "$LOG" domu-init module_load module_unload
-		v4v_vm_expect "$TIER" "$LOG" domu $("$TEST" list self domu) \
-			$("$TEST" list client domu)
+		v4v_vm_expect "$TIER" "$LOG" domu $("$TEST" list dgram domu) \
+			$("$TEST" list badinput domu) $("$TEST" list client domu)
 	} > "$results"
 	;;
 control-stock|control-noargo)

@@ -1,9 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # /init of dom0 in the VM tier (busybox sh).  The kernel hands it v4vtest=MODE:
-#   full     load v4v, run the self suite, reload x3, start the test server,
-#            create the domU (which runs its suites against the server),
-#            collect the domU's console, unload;
+#   full     load v4v, run the dgram and badinput suites, reload x3, start
+#            the test server, create the domU (which runs its suites, the
+#            client one against the server), collect its console, unload;
 #   probe    only load v4v and show what it said (negative controls);
 #   sandbox  load v4v in dom0 and the domU, exchange a few messages, show
 #            the module's status files.
@@ -98,31 +98,32 @@ show_status
 start_toolstack
 
 if [ "$MODE" = sandbox ]; then
-	argo-test sandbox-dom0 &
+	v4v-test sandbox-dom0 &
 	run_domu
 	show_status
 	finish
 fi
 
-timeout 1200 argo-test run self dom0
+timeout 1200 v4v-test run dgram dom0
+timeout 600 v4v-test run badinput dom0
 
 # Reload: the module must give everything back (Xen rings, VIRQ binding,
 # memory; its exit path WARNs on leaked rings or pages).  The probe binds a
 # fixed port, which Xen refuses (-EEXIST) if a ring of the last load survived.
 for i in 1 2 3; do
-	if rmmod v4v && insmod /v4v.ko && argo-test probe; then
+	if rmmod v4v && insmod /v4v.ko && v4v-test probe; then
 		result 0 reload_cycle_$i
 	else
 		result 1 reload_cycle_$i
 	fi
 done
 
-argo-test server &
+v4v-test server &
 SERVER=$!
-wait_for 'grep -q "^0x00005000 " /sys/kernel/debug/v4v/rings' 30
+wait_for 'grep -q "^0x00005001 " /sys/kernel/debug/v4v/rings' 30
 result $? server_listening
 run_domu
-argo-test quit
+v4v-test quit
 wait $SERVER
 result $? server_saw_no_bad_message
 show_status

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# /init of the domU (busybox sh): load v4v, run the self and client suites
+# /init of the domU (busybox sh): load v4v, run the dgram, badinput and client suites
 # (or, for the sandbox, greet dom0), unload, power off.  Its console reaches
 # the host through xenconsoled's log in dom0.
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
@@ -26,10 +26,11 @@ result() {
 if insmod /v4v.ko; then
 	result 0 module_load
 	if [ "$MODE" = sandbox ]; then
-		argo-test sandbox-domu
+		v4v-test sandbox-domu
 	else
-		timeout 1200 argo-test run self domu
-		timeout 1200 argo-test run client domu
+		timeout 1200 v4v-test run dgram domu
+		timeout 600 v4v-test run badinput domu
+		timeout 1800 v4v-test run client domu
 	fi
 	rmmod v4v
 	result $? module_unload

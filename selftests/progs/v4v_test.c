@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * v4v-test: the AF_V4V test program, run in the VM tier's domains on real
+ * Xen and in UML on the loopback backend.
+ *
+ *   v4v-test run dgram|badinput|client TAG   run a suite, results as V4VT lines
+ *   v4v-test list dgram|badinput|client dom0|domu
+ *   v4v-test server                the peer of the client suite (dom0)
+ *   v4v-test quit                  stop the server
+ *   v4v-test probe                 one datagram through a fixed port
+ *   v4v-test sandbox-dom0|sandbox-domu   the sandbox demo
+ *
+ * A suite picks the tests for this domain from the module's answer to
+ * "which domain am I" (0: dom0).
+ */
+#include <errno.h>
+
+#include "v4v_test.h"
+
+int g_domid;
+unsigned int g_where;
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: v4v-test run dgram|badinput|client TAG\n"
+			"       v4v-test list dgram|badinput|client dom0|domu\n"
+			"       v4v-test server|quit|probe|sandbox-dom0|sandbox-domu\n");
+	return 2;
+}
+
+static int suite(const char *name, const struct t_case **cases, size_t *n)
+{
+	if (!strcmp(name, "dgram")) {
+		*cases = t_dgram_cases;
+		*n = t_dgram_count;
+	} else if (!strcmp(name, "badinput")) {
+		*cases = t_badinput_cases;
+		*n = t_badinput_count;
+	} else if (!strcmp(name, "client")) {
+		*cases = t_client_cases;
+		*n = t_client_count;
+	} else {
+		return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const struct t_case *cases;
+	size_t n;
+	int fd;
+
+	if (argc == 4 && !strcmp(argv[1], "list")) {
+		if (suite(argv[2], &cases, &n))
+			return usage();
+		t_list(!strcmp(argv[3], "dom0") ? T_DOM0 : T_DOMU, cases, n);
+		return 0;
+	}
+	if (argc == 2 && !strcmp(argv[1], "server"))
+		return server_main();
+	if (argc == 2 && !strcmp(argv[1], "quit"))
+		return server_quit();
+	if (argc == 2 && !strcmp(argv[1], "probe"))
+		return probe_main();
+	if (argc == 2 && !strcmp(argv[1], "sandbox-dom0"))
+		return sandbox_dom0();
+	if (argc == 2 && !strcmp(argv[1], "sandbox-domu"))
+		return sandbox_domu();
+	if (argc != 4 || strcmp(argv[1], "run") || suite(argv[2], &cases, &n))
+		return usage();
+
+	fd = socket(v4v_af(), SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		printf("# socket(AF_V4V): %s\n", strerror(errno));
+		return 1;
+	}
+	g_domid = sk_domid(fd);
+	close(fd);
+	if (g_domid < 0) {
+		printf("# cannot learn this domain's id: %s\n", strerror(-g_domid));
+		return 1;
+	}
+	g_where = g_domid == 0 ? T_DOM0 : T_DOMU;
+	return t_run(argv[3], g_where, cases, n) ? 1 : 0;
+}
