@@ -1,24 +1,34 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# KUnit tier: the module's pure code and its KUnit suites, built into a UML
-# kernel from Debian's linux-source-6.1 and run there.
+# KUnit tier: all of v4v but the xen backend, built into a UML kernel from
+# Debian's linux-source-6.1 with KASAN, lockdep and kmemleak, then booted:
+#   1. the built-in KUnit suites run (ring code; sockets on loopback);
+#   2. an initramfs runs the userspace AF_V4V suites (the very program the
+#      VM tier runs on Xen) against the loopback backend;
+#   3. kmemleak scans.
+# Any KUnit failure, suite failure, kernel splat or leak report fails.
 #
-# The extracted source tree and the UML build directory are cached under
+# The source tree and build directory are cached under
 # $V4V_CACHE/kunit/<linux-source version>/; module/ is linked into the tree
 # as drivers/v4v (its Kbuild knows the in-tree case).  Cold: ~6-10 minutes;
-# warm: ~30 s.  Prints one PASS/FAIL line per test case.
+# warm: ~1 minute.  Prints one PASS/FAIL line per test.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../lib/common.sh"
+. "$HERE/../lib/initramfs.sh"
+. "$HERE/../lib/verdict.sh"
 
 TIER=kunit
-v4v_need_pkgs gcc make libc6-dev bc flex bison python3
+v4v_need_pkgs gcc make libc6-dev bc flex bison python3 busybox-static cpio
 
 ksrc=$(v4v_linux_source)
 top=${ksrc%/*}
 build=$top/build-um
-json=$top/results.json
 moddir=$V4V_TOP/module
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/v4v-kunit.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+LOG=$V4V_CACHE/logs/uml.log
+mkdir -p "${LOG%/*}"
 
 # Hook module/ into the tree: a link and one line in each of two files.
 glue() {
@@ -28,27 +38,40 @@ glue() {
 	grep -qxF "$mk" "$ksrc/drivers/Makefile" || echo "$mk" >> "$ksrc/drivers/Makefile"
 }
 
-run() {
+build_uml() {
 	glue
 	# Recompile our objects every time: a checkout may give them old mtimes.
-	rm -rf "$build/drivers/v4v" "$json"
-	v4v_log "kunit: building UML and running the suites"
-	PYTHONUNBUFFERED=1 "${V4V_NICE[@]}" python3 "$ksrc/tools/testing/kunit/kunit.py" run \
+	rm -rf "$build/drivers/v4v"
+	v4v_log "kunit: building UML"
+	PYTHONUNBUFFERED=1 "${V4V_NICE[@]}" python3 "$ksrc/tools/testing/kunit/kunit.py" build \
 		--arch=um --build_dir="$build" --kunitconfig="$moddir/.kunitconfig" \
-		--jobs="$(nproc)" --timeout=300 --json="$json" </dev/null >&2 || true
+		--jobs="$(nproc)" </dev/null >&2
+	cp "$build/linux" "$WORK/linux"
 }
 
-v4v_locked kunit run
+if ! v4v_locked kunit build_uml; then
+	v4v_result "$TIER" build_uml 1 "kunit.py build failed (see its output above)"
+	exit 1
+fi
 
-# One line per test case from kunit.py's JSON; a build or boot failure
-# leaves no JSON and is one failure.
-python3 - "$json" "$TIER" <<'PY'
+make -s -C "$V4V_TOP/selftests/progs" >&2
+TEST=$V4V_TOP/selftests/progs/v4v-test
+v4v_mkinitramfs "$WORK/initrd.gz" "$HERE/init-uml.sh" "$TEST:/bin/v4v-test"
+
+v4v_log "kunit: booting UML: KUnit suites, then the userspace suites on loopback"
+timeout -k 5 "${V4V_UML_TIMEOUT:-900}" "$WORK/linux" mem=1G console=tty \
+	initrd="$WORK/initrd.gz" </dev/null 2>&1 | tr -d '\r' > "$LOG" || true
+
+# KUnit's own report, from the KTAP in the log.
+python3 "$ksrc/tools/testing/kunit/kunit.py" parse --json="$WORK/results.json" \
+	"$LOG" >/dev/null 2>&1 || true
+python3 - "$WORK/results.json" "$TIER" <<'PY'
 import json, sys
 path, tier = sys.argv[1], sys.argv[2]
 try:
     root = json.load(open(path))
 except (OSError, ValueError):
-    print(f"FAIL {tier}: build_and_boot # kunit.py produced no results (see its output above)")
+    print(f"FAIL {tier}: ktap_results # no KTAP in the UML log")
     sys.exit(0)
 def walk(group, prefix):
     for case in group.get("test_cases", []):
@@ -59,3 +82,11 @@ def walk(group, prefix):
         walk(sub, f"{sub.get('name', '?')}/")
 walk(root, "")
 PY
+
+# The userspace suites, kmemleak, and the health of the whole boot.
+v4v_vm_expect "$TIER" "$LOG" uml $("$TEST" list dgram dom0) $("$TEST" list badinput dom0)
+v4v_vm_expect "$TIER" "$LOG" uml-init kmemleak_clean
+v4v_result "$TIER" uml/finished "$(grep -q 'V4V-INIT-FINISHED' "$LOG"; echo $?)" \
+	"the UML init never finished (timeout or crash; see $LOG)"
+s=$(v4v_vm_splats "$LOG" dom0 | head -n 3)
+v4v_result "$TIER" uml/no_kernel_splat "$([[ -z $s ]]; echo $?)" "$s"
