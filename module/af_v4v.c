@@ -328,6 +328,8 @@ static int v4v_create(struct net *net, struct socket *sock, int protocol,
 		return -ENOMEM;
 	sock->ops = ops;
 	sock_init_data(sock, sk);
+	/* The event walk may still wake sk for a grace period after release. */
+	sock_set_flag(sk, SOCK_RCU_FREE);
 	vs = v4v_sk(sk);
 	vs->ring_len = V4V_RING_SIZE_DEFAULT;
 	vs->partner = V4V_DOMID_ANY;

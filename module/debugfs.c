@@ -27,7 +27,6 @@ static int status_show(struct seq_file *m, void *unused)
 	seq_printf(m, "domid: %u\n", v4v_backend->local_domid());
 	seq_printf(m, "rings: %u\n", v4v_rings_count());
 	SHOW_STAT(m, virqs);
-	SHOW_STAT(m, event_runs);
 	SHOW_STAT(m, notifies);
 	SHOW_STAT(m, tx_msgs);
 	SHOW_STAT(m, tx_bytes);

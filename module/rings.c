@@ -4,28 +4,30 @@
  *
  * Argo raises one event per domain (VIRQ_ARGO), not per ring: after a message
  * lands in any of our rings, and when a ring we could not send to has room
- * again.  The backend's interrupt handler only queues event_work; the work
- * walks the registered rings once (at most 128, Xen's per-domain limit) and
- * wakes the readers of every ring that holds a message, then bumps tx_gen and
- * wakes all blocked senders, which simply retry.  Bursts of events coalesce
- * into one walk because a queued work item is not queued twice.
+ * again.  The backend's interrupt handler walks the registered rings once,
+ * right there (at most 128, Xen's per-domain limit; two loads each), calls
+ * data_ready() for every ring that holds a message, then bumps tx_gen and
+ * wakes all blocked senders, which simply retry.  Doing it in the interrupt
+ * saves a worker wake-up per event, which dominates small messages.  The
+ * walk is under RCU: rings leave the list with list_del_rcu() and are freed
+ * after a grace period, and their owners (sockets) are RCU-freed too.
  *
  * After a reader consumes, Xen must be told (notify) or senders blocked on a
  * full ring are never woken: Xen re-evaluates waiters only inside notify.
- * Consumers queue notify_work, so a burst of reads costs one hypercall.
+ * The reader does it itself, right after consuming (see rings_notify()).
  *
  * A blocked sender also retries once a second without an event: when the
  * destination ring goes away Xen drops the pending notification silently,
  * and the retry is what turns that into -ECONNREFUSED.
  *
  * Locking:
- *   rings.lock (mutex)   the ring list and the backend's register and
- *                        unregister calls; a ring's last reference is
- *                        dropped under it (kref_put_mutex), so the event
- *                        walk never meets a ring being freed.
+ *   rings.lock (mutex)   changes to the ring list and the backend's register
+ *                        and unregister calls; a ring's last reference is
+ *                        dropped under it (kref_put_mutex).  The event walk
+ *                        reads the list under RCU only.
  *   ring->rx_lock (mutex) serialises the consumers of one ring.
- *   Order: rings.lock before rx_lock.  The event work takes only rings.lock
- *   and reads ring indices without rx_lock (a stale read only delays a wake).
+ *   Order: rings.lock before rx_lock.  The event walk reads ring indices
+ *   without rx_lock (a stale read only delays a wake-up to the next event).
  *   tx_wq/tx_gen need no lock: waiters sample tx_gen before sending and
  *   sleep until it changes, so an event between the send and the sleep is
  *   never lost.
@@ -37,7 +39,6 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
-#include <linux/workqueue.h>
 
 #include "backend.h"
 #include "rings.h"
@@ -47,29 +48,16 @@ static struct {
 	struct mutex lock;		/* see the file comment */
 	struct list_head list;		/* registered rings */
 	unsigned int count;		/* entries in list */
-	struct work_struct event_work;
-	struct work_struct notify_work;
 	wait_queue_head_t tx_wq;	/* senders waiting for space */
 	atomic_t tx_gen;		/* bumped by every event walk */
 } rings;
 
-static void event_work_fn(struct work_struct *work)
-{
-	struct v4v_ring *ring;
-
-	v4v_stat_inc(event_runs);
-	mutex_lock(&rings.lock);
-	list_for_each_entry(ring, &rings.list, node) {
-		if (v4v_ring_has_msg(&ring->view))
-			ring->data_ready(ring);
-	}
-	mutex_unlock(&rings.lock);
-
-	atomic_inc(&rings.tx_gen);
-	wake_up_interruptible_all(&rings.tx_wq);
-}
-
-static void notify_work_fn(struct work_struct *work)
+/*
+ * Tell Xen that rx moved, so it wakes senders waiting for room.  Inline: a
+ * worker would cost a wake-up and a context switch per message, which is
+ * more than the hypercall itself.
+ */
+static void rings_notify(void)
 {
 	int err;
 
@@ -79,29 +67,36 @@ static void notify_work_fn(struct work_struct *work)
 		pr_warn_ratelimited("notify after receive failed: %d\n", err);
 }
 
-/* Called by the backend for every Argo event; any context. */
+/* Called by the backend for every Argo event; any context, even hardirq. */
 void v4v_rings_signal(void)
 {
+	struct v4v_ring *ring;
+
 	v4v_stat_inc(virqs);
-	queue_work(system_highpri_wq, &rings.event_work);
+	rcu_read_lock();
+	list_for_each_entry_rcu(ring, &rings.list, node) {
+		if (v4v_ring_has_msg(&ring->view))
+			ring->data_ready(ring);
+	}
+	rcu_read_unlock();
+
+	atomic_inc(&rings.tx_gen);
+	wake_up_interruptible_all(&rings.tx_wq);
 }
 
 int v4v_rings_init(void)
 {
 	mutex_init(&rings.lock);
 	INIT_LIST_HEAD(&rings.list);
-	INIT_WORK(&rings.event_work, event_work_fn);
-	INIT_WORK(&rings.notify_work, notify_work_fn);
 	init_waitqueue_head(&rings.tx_wq);
 	atomic_set(&rings.tx_gen, 0);
 	return 0;
 }
 
-/* Runs after the backend stopped signalling: nothing can queue work now. */
+/* Runs after the backend stopped signalling. */
 void v4v_rings_exit(void)
 {
-	cancel_work_sync(&rings.event_work);
-	cancel_work_sync(&rings.notify_work);
+	rcu_barrier();		/* the last rings' memory is freed by RCU callbacks */
 	/* Every ring belongs to an open file, which pins the module. */
 	WARN(!list_empty(&rings.list), "v4v: rings still registered at exit\n");
 	WARN(v4v_stat_read(rings_live) || v4v_stat_read(ring_pages_live),
@@ -115,6 +110,12 @@ static void ring_free(struct v4v_ring *ring)
 	v4v_stat_sub(ring_pages_live, ring->npages);
 	v4v_stat_sub(rings_live, 1);
 	kfree(ring);
+}
+
+/* After a grace period no event walk can still be looking at the ring. */
+static void ring_free_rcu(struct rcu_head *head)
+{
+	ring_free(container_of(head, struct v4v_ring, rcu));
 }
 
 /* The (port, partner) pair is already one of ours; rings.lock held. */
@@ -185,7 +186,7 @@ struct v4v_ring *v4v_ring_create(u32 port, u16 partner, u32 len,
 	else
 		*err = v4v_backend->register_ring(ring);
 	if (!*err) {
-		list_add_tail(&ring->node, &rings.list);
+		list_add_tail_rcu(&ring->node, &rings.list);
 		rings.count++;
 	}
 	mutex_unlock(&rings.lock);
@@ -210,7 +211,7 @@ static void ring_release(struct kref *ref)
 
 	lockdep_assert_held(&rings.lock);
 	err = v4v_backend->unregister_ring(ring);
-	list_del(&ring->node);
+	list_del_rcu(&ring->node);
 	rings.count--;
 	mutex_unlock(&rings.lock);
 
@@ -219,7 +220,7 @@ static void ring_release(struct kref *ref)
 				   ring->port, err, ring->npages);
 		return;
 	}
-	ring_free(ring);
+	call_rcu(&ring->rcu, ring_free_rcu);
 }
 
 /**
@@ -257,7 +258,7 @@ int v4v_ring_peek_locked(struct v4v_ring *ring, struct v4v_ring_msg *m)
 	}
 	pr_warn_ratelimited("ring %u: inconsistent message, discarding the ring's contents\n",
 			    ring->port);
-	queue_work(system_wq, &rings.notify_work);
+	rings_notify();
 	return -EAGAIN;
 }
 
@@ -270,7 +271,7 @@ void v4v_ring_consumed(struct v4v_ring *ring, const struct v4v_ring_msg *m)
 	atomic64_add(m->payload_len, &ring->rx_bytes);
 	v4v_stat_inc(rx_msgs);
 	v4v_stat_add(rx_bytes, m->payload_len);
-	queue_work(system_wq, &rings.notify_work);
+	rings_notify();
 }
 
 /**
@@ -297,11 +298,12 @@ long v4v_send_wait(const struct v4v_argo_send_addr *addr,
 	for (;;) {
 		gen = atomic_read(&rings.tx_gen);
 		ret = v4v_backend->sendv(addr, iov, niov, type, user);
-		if (ret != -EAGAIN)
+		/* -EBUSY: too many domains already wait; only the retry helps. */
+		if (ret != -EAGAIN && ret != -EBUSY)
 			break;
 		v4v_stat_inc(tx_eagain);
 		if (!*timeo)
-			return ret;
+			return -EAGAIN;
 		/* A second at most between tries: see the file comment. */
 		left = wait_event_interruptible_timeout(rings.tx_wq,
 							atomic_read(&rings.tx_gen) != gen,

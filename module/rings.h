@@ -19,6 +19,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/poll.h>
+#include <linux/rcupdate.h>
 #include <linux/types.h>
 #include <linux/wait.h>
 
@@ -33,12 +34,17 @@ struct v4v_ring {
 	u16 partner;			/* domain allowed to send, or DOMID_ANY */
 	u32 npages;
 	struct v4v_ring_view view;	/* memory shared with the producer */
-	/* Called (under rings.lock) when messages are queued; see below. */
+	/*
+	 * Called when messages are queued, from any context (even hardirq),
+	 * under RCU: an owner must stay valid for a grace period after it
+	 * drops its reference.
+	 */
 	void (*data_ready)(struct v4v_ring *ring);
-	void *owner;			/* for data_ready; outlives the ring */
+	void *owner;			/* for data_ready */
 
 	struct kref ref;		/* the owner's, plus one per sleeping reader */
-	struct list_head node;		/* in the registered list; rings.lock */
+	struct list_head node;		/* in the registered list; rings.lock, RCU */
+	struct rcu_head rcu;		/* freeing after the last event walk */
 
 	struct mutex rx_lock;		/* serialises consumers of view */
 	bool broken;			/* rx_lock: contents can no longer be delimited */

@@ -10,7 +10,6 @@
 
 struct v4v_stats {
 	atomic64_t virqs;		/* Argo events from the backend */
-	atomic64_t event_runs;		/* event work executions (coalesced) */
 	atomic64_t notifies;		/* notify calls after consuming */
 	atomic64_t tx_msgs;
 	atomic64_t tx_bytes;
