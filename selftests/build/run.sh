@@ -73,6 +73,14 @@ for h in uapi/linux/v4v.h; do
 done
 v4v_result "$TIER" uapi_headers_standalone_c90 "$ok"
 
+# --- documentation ---------------------------------------------------------
+# Every row of the bad-input table is a test, and every such test a row.
+make -s -C "$V4V_TOP/selftests/progs" >&2
+doc=$(grep -oE '\bbad_[a-z_0-9]+\b' "$V4V_TOP/Documentation/errors.rst" | sort -u)
+suite=$("$V4V_TOP/selftests/progs/v4v-test" list badinput dom0 | sort -u)
+v4v_result "$TIER" bad_input_table_matches_suite "$([[ $doc == "$suite" ]]; echo $?)" \
+	"only in the table: $(comm -23 <(echo "$doc") <(echo "$suite") | xargs); only in the suite: $(comm -13 <(echo "$doc") <(echo "$suite") | xargs)"
+
 # --- library -----------------------------------------------------------------
 make -s -C "$V4V_TOP/libv4v" >&2
 want=$(grep -o 'v4v_[a-z_0-9]*;' "$V4V_TOP/libv4v/libv4v.map" | tr -d ';' | sort)

@@ -9,6 +9,7 @@
  *   v4v-test quit                  stop the server
  *   v4v-test probe                 one datagram through a fixed port
  *   v4v-test sandbox-dom0|sandbox-domu   the sandbox demo
+ *   v4v-test bench-dgram           AF_V4V against AF_UNIX datagrams (report)
  *
  * A suite picks the tests for this domain from the module's answer to
  * "which domain am I" (0: dom0).
@@ -24,7 +25,7 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: v4v-test run dgram|badinput|client TAG\n"
 			"       v4v-test list dgram|badinput|client dom0|domu\n"
-			"       v4v-test server|quit|probe|sandbox-dom0|sandbox-domu\n");
+			"       v4v-test server|quit|probe|sandbox-dom0|sandbox-domu|bench-dgram\n");
 	return 2;
 }
 
@@ -67,6 +68,8 @@ int main(int argc, char **argv)
 		return sandbox_dom0();
 	if (argc == 2 && !strcmp(argv[1], "sandbox-domu"))
 		return sandbox_domu();
+	if (argc == 2 && !strcmp(argv[1], "bench-dgram"))
+		return bench_dgram();
 	if (argc != 4 || strcmp(argv[1], "run") || suite(argv[2], &cases, &n))
 		return usage();
 

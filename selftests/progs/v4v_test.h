@@ -54,5 +54,6 @@ int server_quit(void);
 int probe_main(void);
 int sandbox_dom0(void);
 int sandbox_domu(void);
+int bench_dgram(void);
 
 #endif /* V4V_TEST_H */

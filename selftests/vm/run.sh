@@ -140,6 +140,7 @@ sandbox)
 	;;
 esac
 cat "$results"
+grep -h '^\[[ 0-9.]*\] BENCH ' "$LOG" | sed 's/^\[[ 0-9.]*\] /    /' || true
 fail=$(grep -c '^FAIL' "$results" || true)
 echo "$TIER: $(grep -c '^PASS' "$results" || true) passed, $fail failed (log: $LOG)"
 [[ $fail == 0 ]]
