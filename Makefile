@@ -7,11 +7,13 @@
 #   make sandbox         boot Xen + dom0 + domU under QEMU and talk over Argo
 #   make bench           the ring benchmark against memcpy
 #   make dkms-install    copy the module source to /usr/src/v4v-VERSION
-#   make install         libv4v, its header, pkg-config file and man pages
+#   make install         libv4v, its header, pkg-config file and man pages (3, 7)
 VERSION := $(shell cat VERSION)
 KVER ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KVER)/build
 DKMS_SRC := /usr/src/v4v-$(VERSION)
+prefix ?= /usr/local
+mandir ?= $(prefix)/share/man
 
 module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
@@ -24,6 +26,7 @@ lib:
 
 install: lib
 	$(MAKE) -C libv4v install
+	install -D -m 0644 Documentation/man/v4v.7 $(DESTDIR)$(mandir)/man7/v4v.7
 
 check:
 	bash selftests/run_all.sh
