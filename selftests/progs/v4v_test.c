@@ -10,6 +10,7 @@
  *   v4v-test probe                 one datagram through a fixed port
  *   v4v-test sandbox-dom0|sandbox-domu   the sandbox demo
  *   v4v-test bench-dgram           AF_V4V against AF_UNIX datagrams (report)
+ *   v4v-test autoload              open a socket with the module not loaded
  *
  * A suite picks the tests for this domain from the module's answer to
  * "which domain am I" (0: dom0).
@@ -25,7 +26,7 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: v4v-test run dgram|badinput|client TAG\n"
 			"       v4v-test list dgram|badinput|client dom0|domu\n"
-			"       v4v-test server|quit|probe|sandbox-dom0|sandbox-domu|bench-dgram\n");
+			"       v4v-test server|quit|probe|sandbox-dom0|sandbox-domu|bench-dgram|autoload\n");
 	return 2;
 }
 
@@ -70,6 +71,13 @@ int main(int argc, char **argv)
 		return sandbox_domu();
 	if (argc == 2 && !strcmp(argv[1], "bench-dgram"))
 		return bench_dgram();
+	if (argc == 2 && !strcmp(argv[1], "autoload")) {
+		/* The kernel loads the family's module through net-pf-<family>. */
+		fd = socket(v4v_af(), SOCK_DGRAM, 0);
+		if (fd < 0)
+			printf("# autoload: socket: %s\n", strerror(errno));
+		return fd < 0;
+	}
 	if (argc != 4 || strcmp(argv[1], "run") || suite(argv[2], &cases, &n))
 		return usage();
 

@@ -108,7 +108,7 @@ full)
 			$("$TEST" list badinput dom0)
 		v4v_vm_expect "$TIER" "$LOG" dom0-init reload_cycle_1 reload_cycle_2 \
 			reload_cycle_3 server_listening domu_created domu_finished \
-			server_saw_no_bad_message module_unload
+			server_saw_no_bad_message module_unload module_autoload
 		v4v_vm_expect "$TIER" "$LOG" domu-init module_load module_unload
 		v4v_vm_expect "$TIER" "$LOG" domu $("$TEST" list dgram domu) \
 			$("$TEST" list badinput domu) $("$TEST" list client domu)

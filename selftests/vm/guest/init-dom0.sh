@@ -139,4 +139,16 @@ timeout 600 v4v-test bench-dgram
 
 unload_v4v
 result $? module_unload
+
+# socket(AF_V4V, ...) loads the module by itself (its net-pf-13 alias).
+mkdir -p /lib/modules/$(uname -r)/extra
+cp /v4v.ko /lib/modules/$(uname -r)/extra/
+depmod
+echo /bin/modprobe > /proc/sys/kernel/modprobe
+if v4v-test autoload && grep -q '^v4v ' /proc/modules; then
+	result 0 module_autoload
+else
+	result 1 module_autoload
+fi
+unload_v4v
 finish
