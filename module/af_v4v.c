@@ -278,7 +278,7 @@ int v4v_shutdown(struct socket *sock, int how)
 	if (how < SHUT_RD || how > SHUT_RDWR)
 		return -EINVAL;
 	lock_sock(sk);
-	sk->sk_shutdown |= how + 1;
+	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | (how + 1));
 	sk->sk_state_change(sk);
 	release_sock(sk);
 	return 0;
@@ -294,7 +294,7 @@ int v4v_release(struct socket *sock)
 	lock_sock(sk);
 	ring = v4v_sk(sk)->ring;
 	v4v_sk(sk)->ring = NULL;
-	sk->sk_shutdown = SHUTDOWN_MASK;
+	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
 	sock_orphan(sk);
 	release_sock(sk);
 	/* After this no event calls v4v_data_ready() for sk. */

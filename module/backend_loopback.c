@@ -9,10 +9,14 @@
  * notify queries and raised when a notify finds the room; every successful
  * send raises an event, as VIRQ_ARGO would, through v4v_rings_signal().
  *
+ * User memory is read the way Xen reads it: without faulting pages in (a
+ * missing page is -EFAULT), so the sender's fault-in-and-retry path runs
+ * here too, and no send can sleep on a page fault while holding lb.lock.
+ *
  * Locking: lb.lock (mutex) protects the ring table and every producer index,
- * and is held across a whole send, copy included: the copy may fault on
- * user memory and sleep.  It nests inside rings.lock (register and
- * unregister are called under it) and takes no other v4v lock.
+ * and is held across a whole send, copy included.  It nests inside
+ * rings.lock (register and unregister are called under it) and inside a
+ * ring's rx_lock (notify after a read), and takes no other v4v lock.
  */
 #include <linux/kernel.h>
 #include <linux/list.h>
@@ -36,7 +40,8 @@ struct lb_ring {
 	struct list_head node;		/* lb.rings */
 	struct v4v_ring *ring;		/* memory; valid while registered */
 	u32 tx;				/* the producer's own index */
-	u32 want;			/* space a blocked sender waits for, 0: none */
+	bool waiting;			/* a sender waits for room ... */
+	u32 want;			/* ... for this many payload bytes */
 };
 
 static struct {
@@ -161,7 +166,8 @@ static int lb_copy_in(const struct v4v_ring_view *v, const struct v4v_ring_resv 
 	k = v4v_ring_resv_chunks(v, res, at, iov->iov_len, c);
 	for (i = 0; i < k; done += c[i].n, i++) {
 		if (user) {
-			if (copy_from_user(c[i].p, u64_to_user_ptr(iov->iov_hnd) + done, c[i].n))
+			if (copy_from_user_nofault(c[i].p,
+						   u64_to_user_ptr(iov->iov_hnd) + done, c[i].n))
 				return -EFAULT;
 		} else {
 			memcpy(c[i].p, (const void *)(uintptr_t)iov->iov_hnd + done, c[i].n);
@@ -206,8 +212,10 @@ static long lb_sendv(const struct v4v_argo_send_addr *addr,
 		goto out;
 	}
 	err = v4v_ring_reserve(&r->ring->view, r->tx, len, &res);
-	if (err == -EAGAIN)
-		r->want = max_t(u32, r->want, len);
+	if (err == -EAGAIN) {
+		r->want = r->waiting ? max_t(u32, r->want, len) : len;
+		r->waiting = true;
+	}
 	if (err)
 		goto out;
 	v4v_ring_write_hdr(&r->ring->view, &res, &src, message_type);
@@ -234,8 +242,8 @@ static bool lb_wake_waiters(void)
 
 	lockdep_assert_held(&lb.lock);
 	list_for_each_entry(r, &lb.rings, node) {
-		if (r->want && lb_payload_space(r) >= r->want) {
-			r->want = 0;
+		if (r->waiting && lb_payload_space(r) >= r->want) {
+			r->waiting = false;
 			any = true;
 		}
 	}
@@ -272,9 +280,11 @@ static int lb_notify(struct v4v_argo_ring_data *rd)
 			e->flags |= V4V_ARGO_RING_EMSGSIZE;
 		} else if (space >= e->space_required) {
 			e->flags |= V4V_ARGO_RING_SUFFICIENT;
-			r->want = 0;
+			r->waiting = false;
 		} else {
-			r->want = max_t(u32, r->want, e->space_required);
+			r->want = r->waiting ? max_t(u32, r->want, e->space_required) :
+					       e->space_required;
+			r->waiting = true;
 		}
 		if (space == max)
 			e->flags |= V4V_ARGO_RING_EMPTY;

@@ -36,7 +36,9 @@
 /* OpenXT's protocol identifier for datagrams (message type). */
 #define V4V_MSG_DGRAM 0x6447724dU
 
-#define V4V_DGRAM_SEND_FLAGS (MSG_DONTWAIT | MSG_NOSIGNAL | MSG_EOR | MSG_CMSG_COMPAT)
+/* MSG_BATCH: sendmmsg() marks all but its last message; nothing to do. */
+#define V4V_DGRAM_SEND_FLAGS (MSG_DONTWAIT | MSG_NOSIGNAL | MSG_EOR | MSG_BATCH | \
+			      MSG_CMSG_COMPAT)
 #define V4V_DGRAM_RECV_FLAGS (MSG_DONTWAIT | MSG_PEEK | MSG_TRUNC | MSG_WAITALL | \
 			      MSG_CMSG_COMPAT)
 
@@ -50,7 +52,7 @@ static int v4v_dgram_connect(struct socket *sock, struct sockaddr *uaddr,
 
 	if (len >= (int)sizeof(uaddr->sa_family) && uaddr->sa_family == AF_UNSPEC) {
 		lock_sock(sk);
-		vs->connected = false;
+		WRITE_ONCE(vs->connected, false);
 		release_sock(sk);
 		return 0;
 	}
@@ -64,10 +66,14 @@ static int v4v_dgram_connect(struct socket *sock, struct sockaddr *uaddr,
 	if (!vs->ring)
 		err = v4v_bind_locked(vs, 0, vs->partner_set ? vs->partner :
 				      a->sv4v_domain);
+	/* Bound for one partner, the peer's replies could never arrive. */
+	else if (vs->partner != V4V_DOMID_ANY && vs->partner != a->sv4v_domain)
+		err = -EINVAL;
 	if (!err) {
-		vs->peer.aport = a->sv4v_port;
-		vs->peer.domain_id = a->sv4v_domain;
-		vs->connected = true;
+		WRITE_ONCE(vs->peer, ((struct v4v_argo_addr){
+			.aport = a->sv4v_port, .domain_id = a->sv4v_domain }));
+		/* Release: a receiver that sees connected sees this peer. */
+		smp_store_release(&vs->connected, true);
 	}
 	release_sock(sk);
 	return err;
@@ -81,7 +87,7 @@ static long v4v_dgram_send_bounce(const struct v4v_argo_send_addr *addr,
 	void *buf;
 	long ret;
 
-	buf = kvmalloc(max_t(size_t, len, 1), GFP_KERNEL);
+	buf = kvmalloc(max_t(size_t, len, 1), GFP_KERNEL_ACCOUNT);
 	if (!buf)
 		return -ENOBUFS;
 	if (!copy_from_iter_full(buf, len, &msg->msg_iter)) {
@@ -97,8 +103,9 @@ out:
 
 /*
  * Send msg straight from user memory.  The hypervisor cannot fault pages in,
- * so a first -EFAULT faults them in here and tries once more.  Returns
- * -ENOTSUPP when msg is not suitable, so the caller bounces it.
+ * so a first -EFAULT faults them in here and tries once more; if the pages
+ * went away again meanwhile, the copy path decides.  Returns -ENOTSUPP when
+ * msg is not suitable, so the caller bounces it.
  */
 static long v4v_dgram_send_direct(const struct v4v_argo_send_addr *addr,
 				  struct msghdr *msg, size_t len, long *timeo)
@@ -116,7 +123,9 @@ static long v4v_dgram_send_direct(const struct v4v_argo_send_addr *addr,
 		if (ret != -EFAULT)
 			break;
 		if (fault_in_iov_iter_readable(&msg->msg_iter, len))
-			break;
+			break;		/* really unreadable */
+		if (tries)
+			return -ENOTSUPP;
 	}
 	if (ret >= 0)
 		iov_iter_advance(&msg->msg_iter, len);
@@ -213,7 +222,8 @@ static bool v4v_dgram_unwanted(struct v4v_sock *vs, const struct v4v_ring_msg *m
 
 	if (m->type != V4V_MSG_DGRAM)
 		return true;
-	if (!READ_ONCE(vs->connected))
+	/* Acquire: pairs with connect(), so peer is the one that came with it. */
+	if (!smp_load_acquire(&vs->connected))
 		return false;
 	peer = READ_ONCE(vs->peer);
 	return m->src_domain != peer.domain_id || m->src_port != peer.aport;
@@ -240,9 +250,10 @@ static int v4v_dgram_recvmsg(struct socket *sock, struct msghdr *msg, size_t len
 	struct sock *sk = sock->sk;
 	struct v4v_sock *vs = v4v_sk(sk);
 	struct iov_iter saved = msg->msg_iter;
+	unsigned long deadline;
 	struct v4v_ring_msg m;
 	struct v4v_ring *ring;
-	long timeo;
+	long timeo, left;
 	int err;
 
 	if (flags & MSG_ERRQUEUE)
@@ -253,9 +264,11 @@ static int v4v_dgram_recvmsg(struct socket *sock, struct msghdr *msg, size_t len
 	if (!ring)
 		return -ENOTCONN;
 	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
+	/* Kept as a deadline: a wake-up for nothing must not stop the clock. */
+	deadline = jiffies + timeo;
 	for (;;) {
 		if (mutex_lock_interruptible(&ring->rx_lock)) {
-			err = -ERESTARTSYS;
+			err = sock_intr_errno(timeo);
 			break;
 		}
 		err = v4v_ring_peek_locked(ring, &m);
@@ -283,17 +296,15 @@ static int v4v_dgram_recvmsg(struct socket *sock, struct msghdr *msg, size_t len
 		}
 		if (!timeo)
 			break;
-		timeo = wait_event_interruptible_timeout(*sk_sleep(sk),
-							 v4v_dgram_wakeup(sk, ring),
-							 timeo);
-		if (timeo < 0) {
+		left = wait_event_interruptible_timeout(*sk_sleep(sk),
+							v4v_dgram_wakeup(sk, ring),
+							timeo);
+		if (left < 0) {
 			err = sock_intr_errno(timeo);
 			break;
 		}
-		if (!timeo && !v4v_ring_readable(ring)) {
-			err = -EAGAIN;
-			break;
-		}
+		if (timeo != MAX_SCHEDULE_TIMEOUT)
+			timeo = time_before(jiffies, deadline) ? deadline - jiffies : 0;
 	}
 	if (err)
 		goto out;
@@ -371,8 +382,10 @@ static __poll_t v4v_dgram_poll(struct file *file, struct socket *sock,
 		return mask;
 	if (connected) {
 		v4v_rings_wait_tx(file, wait);
-		if (!v4v_dgram_writable(vs, peer))
+		if (!v4v_dgram_writable(vs, peer)) {
+			v4v_rings_poll_retry();
 			return mask;
+		}
 	}
 	return mask | EPOLLOUT | EPOLLWRNORM | EPOLLWRBAND;
 }

@@ -39,6 +39,7 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
+#include <linux/workqueue.h>
 
 #include "backend.h"
 #include "rings.h"
@@ -48,6 +49,7 @@ static struct {
 	struct mutex lock;		/* see the file comment */
 	struct list_head list;		/* registered rings */
 	unsigned int count;		/* entries in list */
+	struct delayed_work tx_kick;	/* v4v_rings_poll_retry() */
 	wait_queue_head_t tx_wq;	/* senders waiting for space */
 	atomic_t tx_gen;		/* bumped by every event walk */
 } rings;
@@ -84,10 +86,17 @@ void v4v_rings_signal(void)
 	wake_up_interruptible_all(&rings.tx_wq);
 }
 
+static void tx_kick_fn(struct work_struct *work)
+{
+	atomic_inc(&rings.tx_gen);
+	wake_up_interruptible_all(&rings.tx_wq);
+}
+
 int v4v_rings_init(void)
 {
 	mutex_init(&rings.lock);
 	INIT_LIST_HEAD(&rings.list);
+	INIT_DELAYED_WORK(&rings.tx_kick, tx_kick_fn);
 	init_waitqueue_head(&rings.tx_wq);
 	atomic_set(&rings.tx_gen, 0);
 	return 0;
@@ -96,6 +105,7 @@ int v4v_rings_init(void)
 /* Runs after the backend stopped signalling. */
 void v4v_rings_exit(void)
 {
+	cancel_delayed_work_sync(&rings.tx_kick);
 	rcu_barrier();		/* the last rings' memory is freed by RCU callbacks */
 	/* Every ring belongs to an open file, which pins the module. */
 	WARN(!list_empty(&rings.list), "v4v: rings still registered at exit\n");
@@ -166,7 +176,9 @@ struct v4v_ring *v4v_ring_create(u32 port, u16 partner, u32 len,
 	ring->npages = v4v_ring_npages(len);
 	ring->data_ready = data_ready;
 	ring->owner = owner;
-	mem = vzalloc((size_t)ring->npages * V4V_ARGO_PAGE_SIZE);
+	/* Charged to the caller's memory cgroup: rings are up to 16 MiB each. */
+	mem = __vmalloc((size_t)ring->npages * V4V_ARGO_PAGE_SIZE,
+			GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 	if (!mem) {
 		kfree(ring);
 		*err = -ENOMEM;
@@ -188,6 +200,9 @@ struct v4v_ring *v4v_ring_create(u32 port, u16 partner, u32 len,
 	if (!*err) {
 		list_add_tail_rcu(&ring->node, &rings.list);
 		rings.count++;
+		/* A message may have come before the event walk could see us. */
+		if (v4v_ring_has_msg(&ring->view))
+			data_ready(ring);
 	}
 	mutex_unlock(&rings.lock);
 
@@ -292,7 +307,9 @@ long v4v_send_wait(const struct v4v_argo_send_addr *addr,
 		   const struct v4v_argo_iov *iov, unsigned int niov, u32 type,
 		   bool user, long *timeo)
 {
-	long ret, left;
+	/* Time is kept as a deadline: every event ends a wait early. */
+	unsigned long deadline = jiffies + *timeo;
+	long ret;
 	int gen;
 
 	for (;;) {
@@ -305,13 +322,12 @@ long v4v_send_wait(const struct v4v_argo_send_addr *addr,
 		if (!*timeo)
 			return -EAGAIN;
 		/* A second at most between tries: see the file comment. */
-		left = wait_event_interruptible_timeout(rings.tx_wq,
-							atomic_read(&rings.tx_gen) != gen,
-							min_t(long, *timeo, HZ));
-		if (left < 0)
+		if (wait_event_interruptible_timeout(rings.tx_wq,
+						     atomic_read(&rings.tx_gen) != gen,
+						     min_t(long, *timeo, HZ)) < 0)
 			return -ERESTARTSYS;
 		if (*timeo != MAX_SCHEDULE_TIMEOUT)
-			*timeo = max_t(long, *timeo - (min_t(long, *timeo, HZ) - left), 0);
+			*timeo = time_before(jiffies, deadline) ? deadline - jiffies : 0;
 	}
 	if (ret < 0) {
 		v4v_stat_inc(tx_errors);
@@ -326,6 +342,17 @@ long v4v_send_wait(const struct v4v_argo_send_addr *addr,
 void v4v_rings_wait_tx(struct file *file, poll_table *wait)
 {
 	poll_wait(file, &rings.tx_wq, wait);
+}
+
+/*
+ * A poller was told "no room" and relies on Argo's space notification.  Xen
+ * keeps one notification per (ring, sending domain): another socket of ours
+ * that finds room cancels it for everyone.  So pollers, like senders, are
+ * woken to ask again within a second whatever happens.
+ */
+void v4v_rings_poll_retry(void)
+{
+	mod_delayed_work(system_wq, &rings.tx_kick, HZ);
 }
 
 unsigned int v4v_rings_count(void)

@@ -78,6 +78,7 @@ long v4v_send_wait(const struct v4v_argo_send_addr *addr,
 		   const struct v4v_argo_iov *iov, unsigned int niov, u32 type,
 		   bool user, long *timeo);
 void v4v_rings_wait_tx(struct file *file, poll_table *wait);
+void v4v_rings_poll_retry(void);
 
 void v4v_rings_signal(void);
 void v4v_rings_show(struct seq_file *m);
