@@ -169,6 +169,16 @@ static void bad_connect_family(void)
 	T_EQ(raw_connect(sk_dgram(), a), -EAFNOSUPPORT);
 }
 
+static void bad_connect_other_partner(void)
+{
+	int fd = sk_dgram();
+
+	T_EQ(sk_set(fd, V4V_PARTNER, g_domid), 0);
+	T_EQ(sk_bind(fd, ANY, 0x2017), 0);
+	T_EQ(sk_connect(fd, g_domid + 1, 0x2018), -EINVAL);
+	T_EQ(sk_connect(fd, g_domid, 0x2018), 0);
+}
+
 static void bad_send_no_destination(void)
 {
 	T_EQ(sk_send(sk_dgram(), "x", 1, 0), -EDESTADDRREQ);
@@ -310,6 +320,7 @@ const struct t_case t_badinput_cases[] = {
 	{ "bad_connect_any_domain", T_ANY, 0, bad_connect_any_domain },
 	{ "bad_connect_any_port", T_ANY, 0, bad_connect_any_port },
 	{ "bad_connect_family", T_ANY, 0, bad_connect_family },
+	{ "bad_connect_other_partner", T_ANY, 0, bad_connect_other_partner },
 	{ "bad_send_no_destination", T_ANY, 0, bad_send_no_destination },
 	{ "bad_send_domain_reserved", T_ANY, 0, bad_send_domain_reserved },
 	{ "bad_send_unknown_domain", T_ANY, 0, bad_send_unknown_domain },

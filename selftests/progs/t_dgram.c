@@ -5,6 +5,7 @@
  * same on real Xen (dom0 and domU) and on the loopback backend.  Every test
  * uses its own ports so one test's leftovers cannot satisfy another.
  */
+#define _GNU_SOURCE	/* sendmmsg */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -301,6 +302,60 @@ static void pollout_follows_peer_space(void)
 	t_info("%d datagrams filled the peer", n);
 }
 
+/*
+ * Xen keeps one space notification per (ring, sending domain): a second
+ * socket that finds room cancels the first one's.  The first poller must
+ * still wake once the reader makes room.
+ */
+static void pollout_survives_other_socket_query(void)
+{
+	static uint8_t buf[1000];
+	int rx = bound(0x10a8, RING2), a = sk_dgram(), b = sk_dgram(), rc = 0;
+	struct pollfd p = { .events = POLLOUT };
+	pid_t child;
+
+	T_EQ(sk_connect(a, g_domid, 0x10a8), 0);
+	T_EQ(sk_connect(b, g_domid, 0x10a8), 0);
+	while (sk_send(a, buf, sizeof(buf), MSG_DONTWAIT) == sizeof(buf))
+		;
+	child = fork();
+	T_ASSERT(child >= 0, "fork");
+	if (child == 0) {
+		p.fd = a;
+		_exit(poll(&p, 1, 8000) == 1 && (p.revents & POLLOUT) ? 0 : 1);
+	}
+	usleep(300000);
+	/* b wants nothing: its query finds room and cancels a's notification. */
+	p.fd = b;
+	T_EQ(poll(&p, 1, 0), 1);
+	T_EQ(sk_recvfrom(rx, buf, sizeof(buf), 0, NULL, NULL), sizeof(buf));
+	rc = wait_exit(child, 6000);
+	T_ASSERT(rc == 0, "the first poller was not woken (%d)", rc);
+}
+
+/* sendmmsg() hands the kernel several datagrams in one call. */
+static void sendmmsg_batch(void)
+{
+	int fd = bound(0x10a9, RING2);
+	struct sockaddr_v4v to = sk_addr(g_domid, 0x10a9);
+	struct iovec iov[3];
+	struct mmsghdr m[3];
+	char buf[8];
+	int i;
+
+	memset(m, 0, sizeof(m));
+	for (i = 0; i < 3; i++) {
+		iov[i] = (struct iovec){ .iov_base = "abc" + i, .iov_len = 1 };
+		m[i].msg_hdr = (struct msghdr){ .msg_name = &to, .msg_namelen = sizeof(to),
+						.msg_iov = &iov[i], .msg_iovlen = 1 };
+	}
+	T_EQ(sendmmsg(fd, m, 3, 0), 3);
+	for (i = 0; i < 3; i++) {
+		T_EQ(sk_recvfrom(fd, buf, sizeof(buf), 0, NULL, NULL), 1);
+		T_EQ(buf[0], "abc"[i]);
+	}
+}
+
 static void connected_socket(void)
 {
 	int a = bound(0x10a0, RING2), b = bound(0x10a1, RING2), c = sk_dgram();
@@ -495,6 +550,8 @@ const struct t_case t_dgram_cases[] = {
 	{ "peek_truncate_and_empty", T_ANY, 0, peek_truncate_and_empty },
 	{ "poll_and_epoll_readiness", T_ANY, 0, poll_and_epoll_readiness },
 	{ "pollout_follows_peer_space", T_ANY, 0, pollout_follows_peer_space },
+	{ "pollout_survives_other_socket_query", T_ANY, 0, pollout_survives_other_socket_query },
+	{ "sendmmsg_batch", T_ANY, 0, sendmmsg_batch },
 	{ "connected_socket", T_ANY, 0, connected_socket },
 	{ "connect_binds_for_peer", T_ANY, 0, connect_binds_for_peer },
 	{ "timeouts", T_ANY, 0, timeouts },
