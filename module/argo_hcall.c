@@ -13,48 +13,39 @@
 #include "argo_hcall.h"
 #include "compat.h"
 
+/* user: the arguments lead to user memory (sendv's iov buffers). */
 static long argo_op(unsigned int cmd, const void *arg1, const void *arg2,
-		    unsigned long arg3, unsigned long arg4)
+		    unsigned long arg3, unsigned long arg4, bool user)
 {
-	long ret = v4v_compat_hypercall5(V4V_ARGO_HYPERCALL, cmd,
-					 (unsigned long)arg1,
-					 (unsigned long)arg2, arg3, arg4);
+	unsigned long a1 = (unsigned long)arg1, a2 = (unsigned long)arg2;
+	long ret;
 
-	return (long)(int)ret;
-}
-
-/* argo_op() whose arguments lead to user memory (iov buffers). */
-static long argo_op_user(unsigned int cmd, const void *arg1, const void *arg2,
-			 unsigned long arg3, unsigned long arg4)
-{
-	long ret = v4v_compat_hypercall5_user(V4V_ARGO_HYPERCALL, cmd,
-					      (unsigned long)arg1,
-					      (unsigned long)arg2, arg3, arg4);
-
+	if (user)
+		ret = v4v_compat_hypercall5_user(V4V_ARGO_HYPERCALL, cmd, a1, a2, arg3, arg4);
+	else
+		ret = v4v_compat_hypercall5(V4V_ARGO_HYPERCALL, cmd, a1, a2, arg3, arg4);
 	return (long)(int)ret;
 }
 
 int v4v_hcall_register_ring(const struct v4v_argo_register_ring *reg,
 			    const u64 *gfns, u32 npages, u32 flags)
 {
-	return argo_op(V4V_ARGO_OP_REGISTER_RING, reg, gfns, npages, flags);
+	return argo_op(V4V_ARGO_OP_REGISTER_RING, reg, gfns, npages, flags, false);
 }
 
 int v4v_hcall_unregister_ring(const struct v4v_argo_unregister_ring *unreg)
 {
-	return argo_op(V4V_ARGO_OP_UNREGISTER_RING, unreg, NULL, 0, 0);
+	return argo_op(V4V_ARGO_OP_UNREGISTER_RING, unreg, NULL, 0, 0, false);
 }
 
 long v4v_hcall_sendv(const struct v4v_argo_send_addr *addr,
 		     const struct v4v_argo_iov *iov, u32 niov, u32 message_type,
 		     bool user)
 {
-	if (user)
-		return argo_op_user(V4V_ARGO_OP_SENDV, addr, iov, niov, message_type);
-	return argo_op(V4V_ARGO_OP_SENDV, addr, iov, niov, message_type);
+	return argo_op(V4V_ARGO_OP_SENDV, addr, iov, niov, message_type, user);
 }
 
 int v4v_hcall_notify(struct v4v_argo_ring_data *rd)
 {
-	return argo_op(V4V_ARGO_OP_NOTIFY, rd, NULL, 0, 0);
+	return argo_op(V4V_ARGO_OP_NOTIFY, rd, NULL, 0, 0, false);
 }
