@@ -43,7 +43,7 @@ run_tier() {
 	shift
 	echo "=== $name ($(date +%H:%M:%S))"
 	out=$(mktemp)
-	"$@" 2>"$log" | tee "$out" | grep -E '^(PASS|FAIL) '
+	"$@" 2>"$log" | tee "$out" | grep --line-buffered -E '^(PASS|FAIL) '
 	rc=${PIPESTATUS[0]}
 	if ! grep -q '^FAIL ' "$out" && [[ $rc != 0 ]]; then
 		echo "FAIL $name: ran_to_completion # exit status $rc" | tee -a "$out"
