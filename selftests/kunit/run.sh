@@ -43,9 +43,10 @@ build_uml() {
 	# Recompile our objects every time: a checkout may give them old mtimes.
 	rm -rf "$build/drivers/v4v"
 	v4v_log "kunit: building UML"
+	# set -e is off inside "if !": a failed build must not boot the last one.
 	PYTHONUNBUFFERED=1 "${V4V_NICE[@]}" python3 "$ksrc/tools/testing/kunit/kunit.py" build \
 		--arch=um --build_dir="$build" --kunitconfig="$moddir/.kunitconfig" \
-		--jobs="$(nproc)" </dev/null >&2
+		--jobs="$(nproc)" </dev/null >&2 || return 1
 	cp "$build/linux" "$WORK/linux"
 }
 
