@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The AF_V4V socket family: registration, socket lifetime, addresses,
- * binding and options.  Data transfer lives with each socket type (dgram.c).
+ * binding and options.  Data transfer lives with each socket type (dgram.c,
+ * stream.c).
  *
  * Implementation notes
  *
@@ -32,6 +33,7 @@
 #include "backend.h"
 #include "rings.h"
 #include "sock.h"
+#include "stream_fsm.h"
 
 static int family = AF_V4V;
 module_param(family, int, 0444);
@@ -93,6 +95,29 @@ int v4v_addr_from_user(const struct sockaddr *uaddr, int len,
 	return 0;
 }
 
+/*
+ * For poll: true unless Argo says the ring at peer is there but cannot take
+ * the message that last found it full (vs->tx_want bytes, or one).  The
+ * query also makes Argo raise an event when the room appears, which wakes
+ * poll through the blocked-sender queue.
+ */
+bool v4v_peer_has_room(struct v4v_sock *vs, struct v4v_argo_addr peer)
+{
+	struct {
+		struct v4v_argo_ring_data rd;
+		struct v4v_argo_ring_data_ent ent;
+	} q = { .rd.nent = 1 };
+	u16 f;
+
+	q.ent.ring = peer;
+	q.ent.space_required = max_t(u32, READ_ONCE(vs->tx_want), 1);
+	if (v4v_backend->notify(&q.rd))
+		return true;	/* send will report the error without blocking */
+	f = q.ent.flags;
+	return !(f & V4V_ARGO_RING_EXISTS) || (f & V4V_ARGO_RING_SUFFICIENT) ||
+	       (f & V4V_ARGO_RING_EMSGSIZE);
+}
+
 /* Messages arrived in the socket's ring: wake its readers and pollers. */
 static void v4v_data_ready(struct v4v_ring *ring)
 {
@@ -102,10 +127,11 @@ static void v4v_data_ready(struct v4v_ring *ring)
 }
 
 /*
- * Bind to (port, partner); port 0 or V4V_PORT_ANY picks one.  Returns 0 or a
- * negative socket errno.
+ * Bind to (port, partner) with a ring whose events go to data_ready(owner);
+ * port 0 or V4V_PORT_ANY picks one.  Returns 0 or a negative socket errno.
  */
-int v4v_bind_locked(struct v4v_sock *vs, u32 port, u16 partner)
+int v4v_bind_ring_locked(struct v4v_sock *vs, u32 port, u16 partner,
+			 void (*data_ready)(struct v4v_ring *ring), void *owner)
 {
 	bool ephemeral = port == 0 || port == V4V_PORT_ANY;
 	struct v4v_ring *ring = NULL;
@@ -118,8 +144,8 @@ int v4v_bind_locked(struct v4v_sock *vs, u32 port, u16 partner)
 		if (ephemeral)
 			port = V4V_PORT_EPHEMERAL +
 			       get_random_u32_below(V4V_PORT_ANY - V4V_PORT_EPHEMERAL);
-		ring = v4v_ring_create(port, partner, vs->ring_len, v4v_data_ready,
-				       &vs->sk, &err);
+		ring = v4v_ring_create(port, partner, vs->ring_len, data_ready,
+				       owner, &err);
 		if (ring || (err != -EADDRINUSE && err != -EEXIST))
 			break;
 	}
@@ -129,6 +155,14 @@ int v4v_bind_locked(struct v4v_sock *vs, u32 port, u16 partner)
 	vs->port = port;
 	vs->partner = partner;
 	return 0;
+}
+
+/* Bind as the socket's type does it: see v4v_bind_ring_locked(). */
+int v4v_bind_locked(struct v4v_sock *vs, u32 port, u16 partner)
+{
+	if (vs->sk.sk_type != SOCK_DGRAM)
+		return v4v_stream_bind_locked(vs, port, partner);
+	return v4v_bind_ring_locked(vs, port, partner, v4v_data_ready, &vs->sk);
 }
 
 /*
@@ -168,6 +202,11 @@ int v4v_bind(struct socket *sock, struct sockaddr *uaddr, int len)
 	err = v4v_bind_locked(vs, a->sv4v_port, vs->partner);
 	release_sock(sk);
 	return err;
+}
+
+int v4v_family(void)
+{
+	return family;
 }
 
 int v4v_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
@@ -305,11 +344,48 @@ int v4v_release(struct socket *sock)
 	return 0;
 }
 
+/* Fields every new socket starts with. */
+static void v4v_sock_init(struct sock *sk)
+{
+	struct v4v_sock *vs = v4v_sk(sk);
+
+	/* The event walk may still wake sk for a grace period after release. */
+	sock_set_flag(sk, SOCK_RCU_FREE);
+	/* sock_init_data() said TCP_CLOSE; streams keep their own states. */
+	sk->sk_state = V4V_ST_CLOSED;
+	vs->ring_len = V4V_RING_SIZE_DEFAULT;
+	vs->partner = V4V_DOMID_ANY;
+	INIT_LIST_HEAD(&vs->st.accept_node);
+	INIT_LIST_HEAD(&vs->st.live);
+}
+
+/**
+ * v4v_sock_alloc_child - a connection a listener accepted
+ * @parent: the listening socket
+ *
+ * The new sock has no struct socket until accept() grafts one.
+ * Return: the sock (one reference), or NULL.
+ */
+struct sock *v4v_sock_alloc_child(struct sock *parent)
+{
+	struct sock *sk;
+
+	sk = sk_alloc(&init_net, family, GFP_KERNEL, &v4v_proto, 0);
+	if (!sk)
+		return NULL;
+	sock_init_data(NULL, sk);
+	sk->sk_type = parent->sk_type;
+	sk->sk_rcvbuf = READ_ONCE(parent->sk_rcvbuf);
+	sk->sk_sndbuf = READ_ONCE(parent->sk_sndbuf);
+	sk->sk_rcvlowat = READ_ONCE(parent->sk_rcvlowat);
+	v4v_sock_init(sk);
+	return sk;
+}
+
 static int v4v_create(struct net *net, struct socket *sock, int protocol,
 		      int kern)
 {
 	const struct proto_ops *ops;
-	struct v4v_sock *vs;
 	struct sock *sk;
 
 	if (!net_eq(net, &init_net))
@@ -320,6 +396,10 @@ static int v4v_create(struct net *net, struct socket *sock, int protocol,
 	case SOCK_DGRAM:
 		ops = &v4v_dgram_ops;
 		break;
+	case SOCK_STREAM:
+	case SOCK_SEQPACKET:
+		ops = &v4v_stream_ops;
+		break;
 	default:
 		return -ESOCKTNOSUPPORT;
 	}
@@ -328,11 +408,7 @@ static int v4v_create(struct net *net, struct socket *sock, int protocol,
 		return -ENOMEM;
 	sock->ops = ops;
 	sock_init_data(sock, sk);
-	/* The event walk may still wake sk for a grace period after release. */
-	sock_set_flag(sk, SOCK_RCU_FREE);
-	vs = v4v_sk(sk);
-	vs->ring_len = V4V_RING_SIZE_DEFAULT;
-	vs->partner = V4V_DOMID_ANY;
+	v4v_sock_init(sk);
 	return 0;
 }
 

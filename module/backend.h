@@ -42,12 +42,13 @@ struct v4v_backend_ops {
 	int (*unregister_ring)(struct v4v_ring *ring);
 
 	/*
-	 * Data: the buffers are kernel memory, or the calling process's memory
-	 * when user is set.  Returns payload bytes sent.
+	 * Data: buffer i is the calling process's memory when bit i of
+	 * user_iovs is set, else kernel memory (a stream header before user
+	 * data).  Returns payload bytes sent.
 	 */
 	long (*sendv)(const struct v4v_argo_send_addr *addr,
 		      const struct v4v_argo_iov *iov, unsigned int niov,
-		      u32 message_type, bool user);
+		      u32 message_type, u32 user_iovs);
 	/* May sendv() be handed user memory (no copy in the guest)? */
 	bool (*user_sendv)(void);
 

@@ -178,7 +178,7 @@ static int lb_copy_in(const struct v4v_ring_view *v, const struct v4v_ring_resv 
 
 static long lb_sendv(const struct v4v_argo_send_addr *addr,
 		     const struct v4v_argo_iov *iov, unsigned int niov,
-		     u32 message_type, bool user)
+		     u32 message_type, u32 user_iovs)
 {
 	struct v4v_argo_addr src = addr->src;
 	struct v4v_ring_resv res;
@@ -220,7 +220,8 @@ static long lb_sendv(const struct v4v_argo_send_addr *addr,
 		goto out;
 	v4v_ring_write_hdr(&r->ring->view, &res, &src, message_type);
 	for (i = 0, at = 0; i < niov; at += iov[i].iov_len, i++) {
-		err = lb_copy_in(&r->ring->view, &res, at, &iov[i], user);
+		err = lb_copy_in(&r->ring->view, &res, at, &iov[i],
+				 (user_iovs >> i) & 1);
 		if (err)
 			goto out;	/* nothing published */
 	}

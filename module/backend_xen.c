@@ -149,9 +149,10 @@ static int xen_unregister_ring(struct v4v_ring *ring)
 
 static long xen_sendv(const struct v4v_argo_send_addr *addr,
 		      const struct v4v_argo_iov *iov, unsigned int niov,
-		      u32 message_type, bool user)
+		      u32 message_type, u32 user_iovs)
 {
-	return v4v_hcall_sendv(addr, iov, niov, message_type, user);
+	/* Kernel addresses stay valid while user access is open. */
+	return v4v_hcall_sendv(addr, iov, niov, message_type, user_iovs != 0);
 }
 
 static int xen_notify(struct v4v_argo_ring_data *rd)

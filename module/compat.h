@@ -9,6 +9,7 @@
 #define _V4V_COMPAT_H
 
 #include <linux/uio.h>
+#include <net/sock.h>
 #include <v4v/argo.h>
 
 /*
@@ -53,6 +54,19 @@ static inline int v4v_compat_user_iovs(const struct iov_iter *i,
 	}
 	return n;
 }
+
+/*
+ * proto_ops.accept: 6.10 passes a struct proto_accept_arg where 6.1 passes
+ * flags and kern.  Declare it with V4V_ACCEPT_ARGS and read the flags with
+ * V4V_ACCEPT_FLAGS.
+ */
+#ifdef V4V_HAVE_ACCEPT_ARG
+#define V4V_ACCEPT_ARGS		struct proto_accept_arg *accept_arg
+#define V4V_ACCEPT_FLAGS	(accept_arg->flags)
+#else
+#define V4V_ACCEPT_ARGS		int accept_flags, bool accept_kern
+#define V4V_ACCEPT_FLAGS	(accept_flags)
+#endif
 
 #ifdef CONFIG_XEN
 #include <asm/xen/hypercall.h>

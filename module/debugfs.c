@@ -38,6 +38,9 @@ static int status_show(struct seq_file *m, void *unused)
 	SHOW_STAT(m, rx_bytes);
 	SHOW_STAT(m, rx_bad);
 	SHOW_STAT(m, rx_dropped);
+	SHOW_STAT(m, stream_bad);
+	SHOW_STAT(m, stream_dropped);
+	SHOW_STAT(m, stream_refused);
 	SHOW_STAT(m, rings_live);
 	SHOW_STAT(m, ring_pages_live);
 	return 0;

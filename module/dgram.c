@@ -95,7 +95,7 @@ static long v4v_dgram_send_bounce(const struct v4v_argo_send_addr *addr,
 		goto out;
 	}
 	iov.iov_hnd = (u64)(uintptr_t)buf;
-	ret = v4v_send_wait(addr, &iov, len ? 1 : 0, V4V_MSG_DGRAM, false, timeo);
+	ret = v4v_send_wait(addr, &iov, len ? 1 : 0, V4V_MSG_DGRAM, 0, timeo);
 out:
 	kvfree(buf);
 	return ret;
@@ -119,7 +119,7 @@ static long v4v_dgram_send_direct(const struct v4v_argo_send_addr *addr,
 	if (n < 0)
 		return -ENOTSUPP;
 	for (tries = 0; tries < 2; tries++) {
-		ret = v4v_send_wait(addr, iov, n, V4V_MSG_DGRAM, true, timeo);
+		ret = v4v_send_wait(addr, iov, n, V4V_MSG_DGRAM, V4V_ALL_IOVS, timeo);
 		if (ret != -EFAULT)
 			break;
 		if (fault_in_iov_iter_readable(&msg->msg_iter, len))
@@ -326,29 +326,6 @@ out:
 	return flags & MSG_TRUNC ? m.payload_len : min_t(size_t, len, m.payload_len);
 }
 
-/*
- * Writable: always, unless connected and Argo says the peer's ring is there
- * but cannot take the datagram that last found it full (or one byte).  That
- * query also makes Argo raise an event when the room appears, which wakes
- * poll through the blocked-sender queue.
- */
-static bool v4v_dgram_writable(struct v4v_sock *vs, struct v4v_argo_addr peer)
-{
-	struct {
-		struct v4v_argo_ring_data rd;
-		struct v4v_argo_ring_data_ent ent;
-	} q = { .rd.nent = 1 };
-	u16 f;
-
-	q.ent.ring = peer;
-	q.ent.space_required = max_t(u32, READ_ONCE(vs->tx_want), 1);
-	if (v4v_backend->notify(&q.rd))
-		return true;	/* send will report the error without blocking */
-	f = q.ent.flags;
-	return !(f & V4V_ARGO_RING_EXISTS) || (f & V4V_ARGO_RING_SUFFICIENT) ||
-	       (f & V4V_ARGO_RING_EMSGSIZE);
-}
-
 static __poll_t v4v_dgram_poll(struct file *file, struct socket *sock,
 			       poll_table *wait)
 {
@@ -382,7 +359,7 @@ static __poll_t v4v_dgram_poll(struct file *file, struct socket *sock,
 		return mask;
 	if (connected) {
 		v4v_rings_wait_tx(file, wait);
-		if (!v4v_dgram_writable(vs, peer)) {
+		if (!v4v_peer_has_room(vs, peer)) {
 			v4v_rings_poll_retry();
 			return mask;
 		}

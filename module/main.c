@@ -24,12 +24,17 @@ static int __init v4v_init(void)
 	err = v4v_backend_select(backend);
 	if (err)
 		goto err_rings;
-	err = v4v_af_init();
+	err = v4v_stream_init();
 	if (err)
 		goto err_backend;
+	err = v4v_af_init();
+	if (err)
+		goto err_stream;
 	v4v_debugfs_init();
 	return 0;
 
+err_stream:
+	v4v_stream_exit();
 err_backend:
 	v4v_backend_release();
 err_rings:
@@ -41,6 +46,7 @@ static void __exit v4v_exit(void)
 {
 	v4v_debugfs_exit();
 	v4v_af_exit();
+	v4v_stream_exit();
 	v4v_backend_release();
 	v4v_rings_exit();
 	pr_info("unloaded\n");

@@ -14,7 +14,7 @@
  *
  * After a reader consumes, Xen must be told (notify) or senders blocked on a
  * full ring are never woken: Xen re-evaluates waiters only inside notify.
- * The reader does it itself, right after consuming (see rings_notify()).
+ * The reader does it itself, right after consuming (see v4v_rings_notify()).
  *
  * A blocked sender also retries once a second without an event: when the
  * destination ring goes away Xen drops the pending notification silently,
@@ -59,7 +59,7 @@ static struct {
  * worker would cost a wake-up and a context switch per message, which is
  * more than the hypercall itself.
  */
-static void rings_notify(void)
+void v4v_rings_notify(void)
 {
 	int err;
 
@@ -273,12 +273,15 @@ int v4v_ring_peek_locked(struct v4v_ring *ring, struct v4v_ring_msg *m)
 	}
 	pr_warn_ratelimited("ring %u: inconsistent message, discarding the ring's contents\n",
 			    ring->port);
-	rings_notify();
+	v4v_rings_notify();
 	return -EAGAIN;
 }
 
-/* Release message m of ring (under rx_lock) and let blocked senders know. */
-void v4v_ring_consumed(struct v4v_ring *ring, const struct v4v_ring_msg *m)
+/*
+ * Release message m of ring (under rx_lock) without telling Xen: for a
+ * consumer that releases several and then calls v4v_rings_notify() once.
+ */
+void v4v_ring_consumed_quiet(struct v4v_ring *ring, const struct v4v_ring_msg *m)
 {
 	lockdep_assert_held(&ring->rx_lock);
 	v4v_ring_consume(&ring->view, m);
@@ -286,7 +289,74 @@ void v4v_ring_consumed(struct v4v_ring *ring, const struct v4v_ring_msg *m)
 	atomic64_add(m->payload_len, &ring->rx_bytes);
 	v4v_stat_inc(rx_msgs);
 	v4v_stat_add(rx_bytes, m->payload_len);
-	rings_notify();
+}
+
+/* Release message m of ring (under rx_lock) and let blocked senders know. */
+void v4v_ring_consumed(struct v4v_ring *ring, const struct v4v_ring_msg *m)
+{
+	v4v_ring_consumed_quiet(ring, m);
+	v4v_rings_notify();
+}
+
+/**
+ * v4v_sendv_once - send one message, without waiting
+ * @addr: source and destination
+ * @iov: payload buffers
+ * @niov: number of buffers, at most V4V_ARGO_MAXIOV
+ * @type: protocol identifier carried in the message header
+ * @user_iovs: bit i set: iov[i] is the calling process's memory
+ *
+ * Return: payload bytes sent, or a negative Argo errno; -EAGAIN (or -EBUSY)
+ * when the destination is full, after which an event comes when it has room
+ * (see v4v_tx_wait()).
+ */
+long v4v_sendv_once(const struct v4v_argo_send_addr *addr,
+		    const struct v4v_argo_iov *iov, unsigned int niov, u32 type,
+		    u32 user_iovs)
+{
+	long ret = v4v_backend->sendv(addr, iov, niov, type, user_iovs);
+
+	if (ret == -EAGAIN || ret == -EBUSY) {
+		v4v_stat_inc(tx_eagain);
+	} else if (ret < 0) {
+		v4v_stat_inc(tx_errors);
+	} else {
+		v4v_stat_inc(tx_msgs);
+		v4v_stat_add(tx_bytes, ret);
+	}
+	return ret;
+}
+
+/* Sample before a send; v4v_tx_wait() sleeps until the next event after it. */
+int v4v_tx_gen(void)
+{
+	return atomic_read(&rings.tx_gen);
+}
+
+/**
+ * v4v_tx_wait - sleep until an Argo event after gen, for at most timeo
+ * @gen: v4v_tx_gen() from before the send that found no room
+ * @timeo: jiffies, or MAX_SCHEDULE_TIMEOUT
+ * @stop: ends the wait early when it returns true (may be NULL)
+ * @arg: for stop
+ *
+ * Sleeps a second at most (see the file comment).  Return: the jiffies of
+ * timeo left, or -ERESTARTSYS on a signal.
+ */
+long v4v_tx_wait(int gen, long timeo, bool (*stop)(void *arg), void *arg)
+{
+	unsigned long deadline = jiffies + timeo;
+	long left;
+
+	left = wait_event_interruptible_timeout(rings.tx_wq,
+						atomic_read(&rings.tx_gen) != gen ||
+						(stop && stop(arg)),
+						min_t(long, timeo, HZ));
+	if (left < 0)
+		return -ERESTARTSYS;
+	if (timeo == MAX_SCHEDULE_TIMEOUT)
+		return timeo;
+	return time_before(jiffies, deadline) ? deadline - jiffies : 0;
 }
 
 /**
@@ -295,7 +365,7 @@ void v4v_ring_consumed(struct v4v_ring *ring, const struct v4v_ring_msg *m)
  * @iov: payload buffers
  * @niov: number of buffers, at most V4V_ARGO_MAXIOV
  * @type: protocol identifier carried in the message header
- * @user: the buffers are the calling process's memory, not the kernel's
+ * @user_iovs: bit i set: iov[i] is the calling process's memory
  * @timeo: jiffies left to wait (0: do not wait); updated on return
  *
  * A full destination makes Argo queue a space notification for us; the event
@@ -305,37 +375,23 @@ void v4v_ring_consumed(struct v4v_ring *ring, const struct v4v_ring_msg *m)
  */
 long v4v_send_wait(const struct v4v_argo_send_addr *addr,
 		   const struct v4v_argo_iov *iov, unsigned int niov, u32 type,
-		   bool user, long *timeo)
+		   u32 user_iovs, long *timeo)
 {
-	/* Time is kept as a deadline: every event ends a wait early. */
-	unsigned long deadline = jiffies + *timeo;
 	long ret;
 	int gen;
 
 	for (;;) {
-		gen = atomic_read(&rings.tx_gen);
-		ret = v4v_backend->sendv(addr, iov, niov, type, user);
+		gen = v4v_tx_gen();
+		ret = v4v_sendv_once(addr, iov, niov, type, user_iovs);
 		/* -EBUSY: too many domains already wait; only the retry helps. */
 		if (ret != -EAGAIN && ret != -EBUSY)
-			break;
-		v4v_stat_inc(tx_eagain);
+			return ret;
 		if (!*timeo)
 			return -EAGAIN;
-		/* A second at most between tries: see the file comment. */
-		if (wait_event_interruptible_timeout(rings.tx_wq,
-						     atomic_read(&rings.tx_gen) != gen,
-						     min_t(long, *timeo, HZ)) < 0)
+		*timeo = v4v_tx_wait(gen, *timeo, NULL, NULL);
+		if (*timeo < 0)
 			return -ERESTARTSYS;
-		if (*timeo != MAX_SCHEDULE_TIMEOUT)
-			*timeo = time_before(jiffies, deadline) ? deadline - jiffies : 0;
 	}
-	if (ret < 0) {
-		v4v_stat_inc(tx_errors);
-		return ret;
-	}
-	v4v_stat_inc(tx_msgs);
-	v4v_stat_add(tx_bytes, ret);
-	return ret;
 }
 
 /* Let poll() on file be woken by the events that wake blocked senders. */

@@ -71,12 +71,23 @@ static inline bool v4v_ring_readable(const struct v4v_ring *ring)
 	return v4v_ring_has_msg(&ring->view) || READ_ONCE(ring->broken);
 }
 
+/* For user_iovs: every buffer is user memory. */
+#define V4V_ALL_IOVS	((1U << V4V_ARGO_MAXIOV) - 1)
+
 int v4v_ring_peek_locked(struct v4v_ring *ring, struct v4v_ring_msg *m);
 void v4v_ring_consumed(struct v4v_ring *ring, const struct v4v_ring_msg *m);
+void v4v_ring_consumed_quiet(struct v4v_ring *ring, const struct v4v_ring_msg *m);
+void v4v_rings_notify(void);
+
+long v4v_sendv_once(const struct v4v_argo_send_addr *addr,
+		    const struct v4v_argo_iov *iov, unsigned int niov, u32 type,
+		    u32 user_iovs);
+int v4v_tx_gen(void);
+long v4v_tx_wait(int gen, long timeo, bool (*stop)(void *arg), void *arg);
 
 long v4v_send_wait(const struct v4v_argo_send_addr *addr,
 		   const struct v4v_argo_iov *iov, unsigned int niov, u32 type,
-		   bool user, long *timeo);
+		   u32 user_iovs, long *timeo);
 void v4v_rings_wait_tx(struct file *file, poll_table *wait);
 void v4v_rings_poll_retry(void);
 

@@ -21,6 +21,9 @@ struct v4v_stats {
 	atomic64_t rx_bytes;
 	atomic64_t rx_bad;		/* inconsistent rings reset */
 	atomic64_t rx_dropped;		/* messages no socket wanted */
+	atomic64_t stream_bad;		/* malformed or lying stream messages */
+	atomic64_t stream_dropped;	/* stream messages no connection wanted */
+	atomic64_t stream_refused;	/* connection requests refused */
 	atomic64_t rings_live;		/* ring memory allocated now */
 	atomic64_t ring_pages_live;
 };

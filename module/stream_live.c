@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Liveness of stream connections.
+ *
+ * Argo says nothing when a domain dies: its rings vanish, and with them the
+ * rings of others that only it could write to.  A connection whose peer
+ * died would wait for ever.  So twice a second, while connections exist,
+ * one notify asks Argo whether each peer's ring still exists (with a space
+ * requirement no ring can meet, so nothing is queued or cancelled); a
+ * missing ring resets the connection: ECONNRESET, or ECONNREFUSED while
+ * connecting, and every blocked call returns.  The same pass retries what
+ * could not be sent when due (a FIN or a credit update to a full ring) and
+ * restarts stalled ports.
+ *
+ * Locking: stream_live.lock (spin) guards the list; each connection is
+ * handled under its own lock_sock, never while holding stream_live.lock.
+ */
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+
+#include "backend.h"
+#include "stream.h"
+
+#define LIVE_PERIOD	(HZ / 2)
+#define LIVE_BATCH	64	/* connections per notify (Xen allows 256) */
+
+static struct {
+	spinlock_t lock;		/* list */
+	struct list_head list;		/* v4v_stream.live */
+	struct delayed_work work;
+} stream_live;
+
+void v4v_stream_live_add(struct sock *sk)
+{
+	spin_lock(&stream_live.lock);
+	if (list_empty(&v4v_sk(sk)->st.live))
+		list_add_tail(&v4v_sk(sk)->st.live, &stream_live.list);
+	spin_unlock(&stream_live.lock);
+	queue_delayed_work(system_wq, &stream_live.work, LIVE_PERIOD);
+}
+
+void v4v_stream_live_del(struct sock *sk)
+{
+	spin_lock(&stream_live.lock);
+	list_del_init(&v4v_sk(sk)->st.live);
+	spin_unlock(&stream_live.lock);
+}
+
+/* Up to LIVE_BATCH connections, held, moved to the list's tail. */
+static unsigned int live_take(struct sock **socks)
+{
+	struct v4v_sock *vs;
+	unsigned int n = 0, total = 0;
+
+	spin_lock(&stream_live.lock);
+	list_for_each_entry(vs, &stream_live.list, st.live)
+		total++;
+	while (n < min_t(unsigned int, total, LIVE_BATCH)) {
+		vs = list_first_entry(&stream_live.list, struct v4v_sock, st.live);
+		list_move_tail(&vs->st.live, &stream_live.list);
+		sock_hold(&vs->sk);
+		socks[n++] = &vs->sk;
+	}
+	spin_unlock(&stream_live.lock);
+	return n;
+}
+
+static void live_check(struct sock **socks, unsigned int n)
+{
+	struct v4v_argo_ring_data *rd;
+	struct v4v_sock *vs;
+	unsigned int i;
+	bool known;
+
+	rd = kzalloc(struct_size(rd, data, n), GFP_KERNEL);
+	for (i = 0; rd && i < n; i++) {
+		vs = v4v_sk(socks[i]);
+		/* peer is fixed before a connection joins the list. */
+		rd->data[i].ring = vs->peer;
+		rd->data[i].space_required = U32_MAX;
+	}
+	if (rd)
+		rd->nent = n;
+	known = rd && !v4v_backend->notify(rd);
+	for (i = 0; i < n; i++) {
+		struct sock *sk = socks[i];
+
+		lock_sock(sk);
+		if (known && !(rd->data[i].flags & V4V_ARGO_RING_EXISTS))
+			v4v_stream_apply(sk, v4v_st_step(sk->sk_state, V4V_EV_PEER_GONE),
+					 true);
+		v4v_stream_retry_owed(sk);
+		release_sock(sk);
+		sock_put(sk);
+	}
+	kfree(rd);
+}
+
+static void live_tick(struct work_struct *work)
+{
+	struct sock *socks[LIVE_BATCH];
+	unsigned int n = live_take(socks);
+	bool more;
+
+	if (n)
+		live_check(socks, n);
+	spin_lock(&stream_live.lock);
+	more = !list_empty(&stream_live.list);
+	spin_unlock(&stream_live.lock);
+	if (more)
+		queue_delayed_work(system_wq, &stream_live.work, LIVE_PERIOD);
+}
+
+void v4v_stream_live_init(void)
+{
+	spin_lock_init(&stream_live.lock);
+	INIT_LIST_HEAD(&stream_live.list);
+	INIT_DELAYED_WORK(&stream_live.work, live_tick);
+}
+
+/* No connection is left: each pins the module. */
+void v4v_stream_live_exit(void)
+{
+	cancel_delayed_work_sync(&stream_live.work);
+}

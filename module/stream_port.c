@@ -1,0 +1,482 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Stream ports: the receive side of stream and seqpacket sockets.
+ *
+ * A port is a bound ring plus the connections whose messages arrive in it:
+ * a connecting socket's own connection, or a listener's children, which
+ * share the listener's ring as in OpenXT (Xen allows 128 rings a domain,
+ * too few for a ring per connection).  Each ring event queues the port's
+ * pump, which drains every message into the connection it belongs to:
+ * control messages drive the state machine, data becomes an skb on the
+ * receive queue.  The ring therefore never holds one connection's data in
+ * front of another's, so a slow reader stalls nobody (no head-of-line
+ * blocking); credit keeps each queue bounded (Documentation/
+ * stream-protocol.rst).  Only OpenXT peers, which know no credit, can
+ * stall a port: when such a connection has a full window of unread data
+ * the pump stops until its reader catches up.
+ *
+ * Nothing from the wire is trusted.  A message must be a stream message,
+ * long enough for its headers, with known flags, and match a connection
+ * by the sending domain (which Xen vouches for), its port and the conid;
+ * anything else is dropped and counted, and answered with RST where a
+ * connection would have been refused.
+ *
+ * Lifetime: the port holds a ring reference; its binder and every child
+ * hold a port reference.  The last put frees it after an RCU grace period,
+ * since the ring's event walk may still queue the pump until then.
+ * Locking: see stream.h.
+ */
+#include <linux/jhash.h>
+#include <linux/skbuff.h>
+#include <linux/slab.h>
+
+#include "backend.h"
+#include "rings.h"
+#include "stats.h"
+#include "stream.h"
+
+static struct workqueue_struct *v4v_stream_wq;
+
+static u32 conn_key(u16 domain, u32 port, u32 conid)
+{
+	return jhash_3words(domain, port, conid, 0);
+}
+
+/* The connection a message from (domain, port) with conid belongs to. */
+static struct sock *sport_find(struct v4v_sport *sp, u16 domain, u32 port, u32 conid)
+{
+	struct v4v_sock *vs;
+
+	lockdep_assert_held(&sp->lock);
+	hash_for_each_possible(sp->conns, vs, st.node, conn_key(domain, port, conid))
+		if (vs->peer.domain_id == domain && vs->peer.aport == port &&
+		    vs->st.conid == conid)
+			return &vs->sk;
+	return NULL;
+}
+
+/* Make sk findable by its peer's messages; sk's peer and conid are set. */
+void v4v_sport_hash(struct v4v_sport *sp, struct sock *sk)
+{
+	struct v4v_sock *vs = v4v_sk(sk);
+
+	spin_lock(&sp->lock);
+	hash_add(sp->conns, &vs->st.node,
+		 conn_key(vs->peer.domain_id, vs->peer.aport, vs->st.conid));
+	spin_unlock(&sp->lock);
+}
+
+void v4v_sport_unhash(struct v4v_sport *sp, struct sock *sk)
+{
+	spin_lock(&sp->lock);
+	hash_del(&v4v_sk(sk)->st.node);
+	spin_unlock(&sp->lock);
+}
+
+/* Run the pump again: a reader made room after the port stalled. */
+void v4v_sport_kick(struct v4v_sport *sp)
+{
+	if (READ_ONCE(sp->stalled))
+		queue_work(v4v_stream_wq, &sp->pump);
+}
+
+/* Copy the first n payload bytes of m (n at most its length). */
+static void msg_head(struct v4v_ring *ring, const struct v4v_ring_msg *m,
+		     void *buf, u32 n)
+{
+	struct v4v_ring_chunk c[2];
+	unsigned int i, k;
+	u32 done = 0;
+
+	k = v4v_ring_msg_chunks(&ring->view, m, 0, n, c);
+	for (i = 0; i < k; done += c[i].n, i++)
+		memcpy(buf + done, c[i].p, c[i].n);
+}
+
+/* A hello, if the payload starts with a valid one after the header. */
+static bool parse_hello(const u8 *buf, u32 n, struct v4v_stream_hello *h)
+{
+	if (n < sizeof(struct v4v_stream_hdr) + sizeof(*h))
+		return false;
+	memcpy(h, buf + sizeof(struct v4v_stream_hdr), sizeof(*h));
+	return h->magic == V4V_STREAM_HELLO_MAGIC && h->version >= 1;
+}
+
+static enum v4v_st_event flags_event(u32 flags)
+{
+	if (flags & V4V_STREAM_RST)
+		return V4V_EV_RX_RST;
+	if (flags & V4V_STREAM_SYN)
+		return V4V_EV_RX_SYN;
+	if (flags & V4V_STREAM_ACK)
+		return V4V_EV_RX_ACK;
+	if (flags & V4V_STREAM_FIN)
+		return V4V_EV_RX_FIN;
+	if (flags & V4V_STREAM_CREDIT)
+		return V4V_EV_RX_CREDIT;
+	return V4V_EV_RX_DATA;
+}
+
+/* Queue len payload bytes of m, from offset off, on sk; lock_sock held. */
+static int deliver(struct sock *sk, struct v4v_ring *ring,
+		   const struct v4v_ring_msg *m, u32 off, u32 len)
+{
+	struct v4v_stream *st = &v4v_sk(sk)->st;
+	struct v4v_ring_chunk c[2];
+	struct sk_buff *skb;
+	unsigned int i, k;
+	int err, done = 0;
+
+	sock_owned_by_me(sk);
+	skb = alloc_skb_with_frags(0, len, PAGE_ALLOC_COSTLY_ORDER, &err,
+				   GFP_KERNEL_ACCOUNT);
+	if (!skb)
+		return -ENOMEM;
+	/* The payload is all in page fragments: no linear part. */
+	skb->data_len = len;
+	skb->len = len;
+	k = v4v_ring_msg_chunks(&ring->view, m, off, len, c);
+	for (i = 0; i < k; done += c[i].n, i++) {
+		if (skb_store_bits(skb, done, c[i].p, c[i].n)) {
+			kfree_skb(skb);
+			return -EFAULT;
+		}
+	}
+	skb_set_owner_r(skb, sk);
+	skb_queue_tail(&sk->sk_receive_queue, skb);
+	WRITE_ONCE(st->rx_queued, st->rx_queued + len);
+	sk->sk_data_ready(sk);
+	return 0;
+}
+
+/*
+ * The peer's credit, if it is believable: it cannot have consumed more than
+ * we sent, nor go back.  Returns false for a lying header.
+ */
+static bool take_credit(struct v4v_stream *st, const struct v4v_stream_credit *c)
+{
+	u32 was = st->tx_cnt - st->peer_fwd_cnt, now = st->tx_cnt - c->fwd_cnt;
+
+	if (now > was)
+		return false;
+	st->peer_fwd_cnt = c->fwd_cnt;
+	st->peer_buf_alloc = clamp(c->buf_alloc, V4V_STREAM_BUF_MIN, V4V_STREAM_BUF_MAX);
+	return true;
+}
+
+/* A protocol violation by the peer: reset the connection. */
+static void violation(struct sock *sk)
+{
+	v4v_stat_inc(stream_bad);
+	v4v_stream_apply(sk, (struct v4v_st_step){ .next = V4V_ST_RESET,
+			 .actions = V4V_ACT_SEND_RST | V4V_ACT_WAKE,
+			 .err = -ECONNRESET }, true);
+}
+
+/*
+ * Message m for connection sk; lock_sock held.  Returns false to leave it
+ * in the ring (an OpenXT peer's reader is a window behind, or no memory).
+ */
+static bool conn_rx(struct v4v_sport *sp, struct v4v_ring *ring, struct sock *sk,
+		    const struct v4v_ring_msg *m, enum v4v_st_event ev,
+		    const u8 *buf, u32 n)
+{
+	struct v4v_stream *st = &v4v_sk(sk)->st;
+	struct v4v_stream_credit credit;
+	struct v4v_stream_hello hello;
+	struct v4v_st_step step;
+	bool has_credit = false;
+	u32 hl = sizeof(struct v4v_stream_hdr), len;
+
+	if (ev == V4V_EV_RX_ACK && sk->sk_state == V4V_ST_SYN_SENT &&
+	    parse_hello(buf, n, &hello)) {
+		if (hello.type != v4v_stream_wire_type(sk)) {
+			violation(sk);
+			return true;
+		}
+		st->ext = true;
+		st->peer_buf_alloc = clamp(hello.buf_alloc, V4V_STREAM_BUF_MIN,
+					   V4V_STREAM_BUF_MAX);
+	} else if (st->ext && ev != V4V_EV_RX_RST && ev != V4V_EV_RX_SYN &&
+		   ev != V4V_EV_RX_ACK) {
+		if (n < sizeof(struct v4v_stream_hdr) + sizeof(credit)) {
+			v4v_stat_inc(stream_bad);
+			return true;
+		}
+		memcpy(&credit, buf + hl, sizeof(credit));
+		has_credit = true;
+		hl += sizeof(credit);
+	}
+
+	step = v4v_st_step(sk->sk_state, ev);
+	if (step.actions & V4V_ACT_DROP)
+		v4v_stat_inc(stream_dropped);
+	if ((step.actions & V4V_ACT_CREDIT) && has_credit && !take_credit(st, &credit)) {
+		violation(sk);
+		return true;
+	}
+	len = m->payload_len - hl;
+	if ((step.actions & V4V_ACT_DELIVER) && (len || sk->sk_type == SOCK_SEQPACKET)) {
+		if (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN) {
+			st->fwd_cnt += len;	/* shut for reading: gone, credited */
+		} else if (st->ext && st->rx_queued + len > st->buf_alloc) {
+			violation(sk);		/* more than we gave credit for */
+			return true;
+		} else if (!st->ext && st->rx_queued && st->rx_queued + len > st->buf_alloc) {
+			WRITE_ONCE(sp->stalled, true);
+			return false;
+		} else if (deliver(sk, ring, m, hl, len)) {
+			WRITE_ONCE(sp->stalled, true);
+			return false;
+		}
+	}
+	v4v_stream_apply(sk, step, true);
+	return true;
+}
+
+/* listen(fd, n) queues at most n connections (TCP's check allows n + 1). */
+static bool backlog_full(const struct sock *listener)
+{
+	return READ_ONCE(listener->sk_ack_backlog) >= READ_ONCE(listener->sk_max_ack_backlog);
+}
+
+/* A SYN for the listener: queue a child and accept the connection. */
+static void listener_rx(struct v4v_sport *sp, struct sock *listener,
+			const struct v4v_ring_msg *m, u32 conid, const u8 *buf, u32 n)
+{
+	struct v4v_stream_hello hello;
+	bool ext = parse_hello(buf, n, &hello);
+	u16 type = ext ? hello.type : V4V_STREAM_TYPE_STREAM;
+	struct v4v_sock *cvs;
+	struct sock *child;
+	bool queued = false;
+	u32 max;
+
+	if (READ_ONCE(listener->sk_state) != V4V_ST_LISTEN ||
+	    type != v4v_stream_wire_type(listener) || backlog_full(listener))
+		goto refuse;
+	max = v4v_stream_peer_max(m->src_domain, m->src_port);
+	if (!max)
+		goto refuse;	/* nowhere to answer */
+	child = v4v_sock_alloc_child(listener);
+	if (!child)
+		goto refuse;
+	cvs = v4v_sk(child);
+	cvs->port = sp->port;
+	cvs->partner = sp->partner;
+	cvs->peer.domain_id = m->src_domain;
+	cvs->peer.aport = m->src_port;
+	cvs->connected = true;
+	kref_get(&sp->ref);
+	cvs->st.sport = sp;
+	cvs->st.conid = conid;
+	cvs->st.ext = ext;
+	cvs->st.peer_max = max;
+	cvs->st.peer_buf_alloc = ext ? clamp(hello.buf_alloc, V4V_STREAM_BUF_MIN,
+					     V4V_STREAM_BUF_MAX) : 0;
+	cvs->st.buf_alloc = v4v_stream_buf_alloc(child);
+	child->sk_state = V4V_ST_ESTABLISHED;
+
+	lock_sock(child);
+	spin_lock(&sp->lock);
+	if (sp->listener == listener && !backlog_full(listener)) {
+		hash_add(sp->conns, &cvs->st.node,
+			 conn_key(m->src_domain, m->src_port, conid));
+		list_add_tail(&cvs->st.accept_node, &sp->accept_q);
+		sk_acceptq_added(listener);
+		queued = true;
+	}
+	spin_unlock(&sp->lock);
+	if (queued && v4v_stream_send_ctl(child, V4V_STREAM_ACK)) {
+		spin_lock(&sp->lock);
+		hash_del(&cvs->st.node);
+		list_del_init(&cvs->st.accept_node);
+		sk_acceptq_removed(listener);
+		spin_unlock(&sp->lock);
+		queued = false;
+	}
+	if (queued)
+		v4v_stream_live_add(child);
+	else
+		child->sk_state = V4V_ST_CLOSED;
+	release_sock(child);
+	if (!queued) {
+		cvs->st.sport = NULL;
+		v4v_sport_put(sp);
+		sock_put(child);
+		goto refuse;
+	}
+	listener->sk_data_ready(listener);
+	return;
+
+refuse:
+	v4v_stat_inc(stream_refused);
+	v4v_stream_send_rst(sp, m->src_domain, m->src_port, conid);
+}
+
+/* Dispatch one message; false leaves it in the ring. */
+static bool pump_one(struct v4v_sport *sp, struct v4v_ring *ring,
+		     const struct v4v_ring_msg *m)
+{
+	u8 buf[sizeof(struct v4v_stream_hdr) + sizeof(struct v4v_stream_hello)];
+	u32 n = min_t(u32, m->payload_len, sizeof(buf));
+	struct v4v_stream_hdr hdr;
+	enum v4v_st_event ev;
+	bool listener = false, keep = true;
+	struct sock *sk;
+
+	if (m->type != V4V_MSG_STREAM || n < sizeof(hdr)) {
+		v4v_stat_inc(stream_bad);
+		return true;
+	}
+	msg_head(ring, m, buf, n);
+	memcpy(&hdr, buf, sizeof(hdr));
+	if (hdr.flags & ~V4V_STREAM_KNOWN) {
+		v4v_stat_inc(stream_bad);
+		return true;
+	}
+	ev = flags_event(hdr.flags);
+
+	spin_lock(&sp->lock);
+	sk = sport_find(sp, m->src_domain, m->src_port, hdr.conid);
+	if (!sk && ev == V4V_EV_RX_SYN && sp->listener) {
+		sk = sp->listener;
+		listener = true;
+	}
+	if (sk)
+		sock_hold(sk);
+	spin_unlock(&sp->lock);
+
+	if (!sk) {
+		struct v4v_st_step step = v4v_st_step(V4V_ST_CLOSED, ev);
+
+		v4v_stat_inc(stream_dropped);
+		if (step.actions & V4V_ACT_SEND_RST)
+			v4v_stream_send_rst(sp, m->src_domain, m->src_port, hdr.conid);
+		return true;
+	}
+	if (listener) {
+		listener_rx(sp, sk, m, hdr.conid, buf, n);
+	} else {
+		lock_sock(sk);
+		keep = conn_rx(sp, ring, sk, m, ev, buf, n);
+		release_sock(sk);
+	}
+	sock_put(sk);
+	return keep;
+}
+
+static void sport_pump(struct work_struct *work)
+{
+	struct v4v_sport *sp = container_of(work, struct v4v_sport, pump);
+	/* Acquire: pairs with the binder's release once the ring is ours. */
+	struct v4v_ring *ring = smp_load_acquire(&sp->ring);
+	struct v4v_ring_msg m;
+	unsigned int done = 0;
+
+	/* Gone already: an event raced with the last put. */
+	if (!ring || !kref_get_unless_zero(&sp->ref))
+		return;
+	WRITE_ONCE(sp->stalled, false);
+	mutex_lock(&ring->rx_lock);
+	while (!v4v_ring_peek_locked(ring, &m)) {
+		if (!pump_one(sp, ring, &m))
+			break;
+		v4v_ring_consumed_quiet(ring, &m);
+		done++;
+	}
+	mutex_unlock(&ring->rx_lock);
+	/* One notify for the batch: Xen wakes senders waiting for the room. */
+	if (done)
+		v4v_rings_notify();
+	v4v_sport_put(sp);	/* maybe the last, now that the ring is unlocked */
+}
+
+/* The ring has messages; any context, under RCU (see rings.h). */
+static void sport_data_ready(struct v4v_ring *ring)
+{
+	struct v4v_sport *sp = ring->owner;
+
+	queue_work(v4v_stream_wq, &sp->pump);
+}
+
+static void sport_free(struct work_struct *work)
+{
+	struct v4v_sport *sp = container_of(to_rcu_work(work), struct v4v_sport,
+					    free_work);
+
+	/* A grace period passed since the ring's last put: no more events. */
+	cancel_work_sync(&sp->pump);
+	kfree(sp);
+}
+
+static void sport_release(struct kref *ref)
+{
+	struct v4v_sport *sp = container_of(ref, struct v4v_sport, ref);
+
+	WARN_ON(!list_empty(&sp->accept_q) || !hash_empty(sp->conns) || sp->listener);
+	/* Unregisters the ring; events may reach us for a grace period. */
+	if (sp->ring)
+		v4v_ring_put(sp->ring);
+	INIT_RCU_WORK(&sp->free_work, sport_free);
+	queue_rcu_work(v4v_stream_wq, &sp->free_work);
+}
+
+void v4v_sport_put(struct v4v_sport *sp)
+{
+	kref_put(&sp->ref, sport_release);
+}
+
+/**
+ * v4v_stream_bind_locked - bind a stream or seqpacket socket
+ * @vs: the socket, unbound; lock_sock held
+ * @port: port to bind, or 0 / V4V_PORT_ANY for an ephemeral one
+ * @partner: the only domain that may connect, or V4V_DOMID_ANY
+ *
+ * Return: 0, or a negative socket errno.
+ */
+int v4v_stream_bind_locked(struct v4v_sock *vs, u32 port, u16 partner)
+{
+	struct v4v_sport *sp;
+	int err;
+
+	sock_owned_by_me(&vs->sk);
+	if (vs->ring)
+		return -EINVAL;
+	sp = kzalloc(sizeof(*sp), GFP_KERNEL_ACCOUNT);
+	if (!sp)
+		return -ENOMEM;
+	kref_init(&sp->ref);
+	INIT_WORK(&sp->pump, sport_pump);
+	spin_lock_init(&sp->lock);
+	hash_init(sp->conns);
+	INIT_LIST_HEAD(&sp->accept_q);
+
+	err = v4v_bind_ring_locked(vs, port, partner, sport_data_ready, sp);
+	if (err) {
+		kfree(sp);
+		return err;
+	}
+	sp->port = vs->port;
+	sp->partner = vs->partner;
+	v4v_ring_get(vs->ring);
+	/* Release: the pump that sees the ring sees it initialised. */
+	smp_store_release(&sp->ring, vs->ring);
+	vs->st.sport = sp;
+	/* Messages may have come before the pump could see the ring. */
+	queue_work(v4v_stream_wq, &sp->pump);
+	return 0;
+}
+
+int v4v_sport_wq_init(void)
+{
+	/* Pumps copy and allocate: a normal workqueue, not the event path. */
+	v4v_stream_wq = alloc_workqueue("v4v_stream", WQ_HIGHPRI, 0);
+	return v4v_stream_wq ? 0 : -ENOMEM;
+}
+
+void v4v_sport_wq_exit(void)
+{
+	rcu_barrier();		/* every port's free work is queued */
+	destroy_workqueue(v4v_stream_wq);
+}

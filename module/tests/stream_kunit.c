@@ -1,0 +1,522 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: AF_V4V stream and seqpacket sockets through kernel sockets, on the
+ * loopback backend.  Each case uses its own ports (0x5000 and up).
+ */
+#include <kunit/test.h>
+#include <linux/delay.h>
+#include <linux/net.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <net/sock.h>
+#include <uapi/linux/v4v.h>
+#include <v4v/stream.h>
+
+#include "../backend.h"
+#include "../sock.h"
+#include "../stats.h"
+#include "../stream_fsm.h"
+
+static struct socket *new_sock(struct kunit *test, int type)
+{
+	struct __kernel_sock_timeval tv = { .tv_sec = 5 };
+	struct socket *s;
+
+	KUNIT_ASSERT_EQ(test, sock_create_kern(&init_net, AF_V4V, type, 0, &s), 0);
+	KUNIT_ASSERT_EQ(test, sock_setsockopt(s, SOL_SOCKET, SO_RCVTIMEO_NEW,
+					      KERNEL_SOCKPTR(&tv), sizeof(tv)), 0);
+	KUNIT_ASSERT_EQ(test, sock_setsockopt(s, SOL_SOCKET, SO_SNDTIMEO_NEW,
+					      KERNEL_SOCKPTR(&tv), sizeof(tv)), 0);
+	return s;
+}
+
+static struct sockaddr_v4v v4v_addr(u16 domain, u32 port)
+{
+	return (struct sockaddr_v4v){
+		.sv4v_family = AF_V4V, .sv4v_domain = domain, .sv4v_port = port };
+}
+
+static struct socket *listener(struct kunit *test, int type, u32 port, int backlog)
+{
+	struct socket *s = new_sock(test, type);
+	struct sockaddr_v4v a = v4v_addr(0, port);
+
+	KUNIT_ASSERT_EQ(test, kernel_bind(s, (struct sockaddr *)&a, sizeof(a)), 0);
+	KUNIT_ASSERT_EQ(test, kernel_listen(s, backlog), 0);
+	return s;
+}
+
+static int do_connect(struct socket *s, u32 port, int flags)
+{
+	struct sockaddr_v4v a = v4v_addr(0, port);
+
+	return kernel_connect(s, (struct sockaddr *)&a, sizeof(a), flags);
+}
+
+static int send_buf(struct socket *s, const void *buf, size_t len, int flags)
+{
+	struct kvec iov = { .iov_base = (void *)buf, .iov_len = len };
+	struct msghdr msg = { .msg_flags = flags };
+
+	return kernel_sendmsg(s, &msg, &iov, 1, len);
+}
+
+static int recv_buf(struct socket *s, void *buf, size_t len, int flags, int *msg_flags)
+{
+	struct kvec iov = { .iov_base = buf, .iov_len = len };
+	struct msghdr msg = { };
+	int ret = kernel_recvmsg(s, &msg, &iov, 1, len, flags);
+
+	if (msg_flags)
+		*msg_flags = msg.msg_flags;
+	return ret;
+}
+
+/* A connected pair: client c and the server's accepted end a. */
+static void pair(struct kunit *test, struct socket *l, u32 port, int type,
+		 struct socket **c, struct socket **a)
+{
+	*c = new_sock(test, type);
+	KUNIT_ASSERT_EQ(test, do_connect(*c, port, 0), 0);
+	KUNIT_ASSERT_EQ(test, kernel_accept(l, a, 0), 0);
+}
+
+static u8 pattern(u32 i)
+{
+	return (u8)(i * 131 + (i >> 9));
+}
+
+static void connect_accept_roundtrip(struct kunit *test)
+{
+	struct socket *l = listener(test, SOCK_STREAM, 0x5001, 4), *c, *a;
+	struct sockaddr_v4v name;
+	char buf[32];
+
+	pair(test, l, 0x5001, SOCK_STREAM, &c, &a);
+	KUNIT_EXPECT_EQ(test, send_buf(c, "ping", 4, 0), 4);
+	KUNIT_EXPECT_EQ(test, recv_buf(a, buf, sizeof(buf), 0, NULL), 4);
+	KUNIT_EXPECT_EQ(test, memcmp(buf, "ping", 4), 0);
+	KUNIT_EXPECT_EQ(test, send_buf(a, "pong!", 5, 0), 5);
+	KUNIT_EXPECT_EQ(test, recv_buf(c, buf, sizeof(buf), 0, NULL), 5);
+	KUNIT_EXPECT_EQ(test, memcmp(buf, "pong!", 5), 0);
+
+	/* The accepted end is named by the listener's port, its peer by c's. */
+	KUNIT_EXPECT_EQ(test, kernel_getsockname(a, (struct sockaddr *)&name), (int)sizeof(name));
+	KUNIT_EXPECT_EQ(test, name.sv4v_port, 0x5001);
+	KUNIT_EXPECT_EQ(test, kernel_getpeername(c, (struct sockaddr *)&name), (int)sizeof(name));
+	KUNIT_EXPECT_EQ(test, name.sv4v_port, 0x5001);
+	KUNIT_EXPECT_EQ(test, kernel_getpeername(a, (struct sockaddr *)&name), (int)sizeof(name));
+	KUNIT_EXPECT_GE(test, name.sv4v_port, V4V_PORT_EPHEMERAL);
+	sock_release(c);
+	sock_release(a);
+	sock_release(l);
+}
+
+/* Large transfer, both ways at once would need threads: one way, big. */
+static void bulk_transfer_is_exact(struct kunit *test)
+{
+	struct socket *l = listener(test, SOCK_STREAM, 0x5002, 4), *c, *a;
+	const u32 total = 3 * 1024 * 1024 + 77;
+	u8 *tx = kvmalloc(total, GFP_KERNEL), *rx = kvzalloc(total, GFP_KERNEL);
+	u32 i, sent = 0, got = 0;
+	int n;
+
+	KUNIT_ASSERT_NOT_NULL(test, tx);
+	KUNIT_ASSERT_NOT_NULL(test, rx);
+	for (i = 0; i < total; i++)
+		tx[i] = pattern(i);
+	pair(test, l, 0x5002, SOCK_STREAM, &c, &a);
+	/* Interleave non-blocking sends and reads: one thread does both. */
+	while (got < total) {
+		if (sent < total) {
+			n = send_buf(c, tx + sent, min(total - sent, 100000U), MSG_DONTWAIT);
+			if (n > 0)
+				sent += n;
+			else
+				KUNIT_ASSERT_EQ(test, n, -EAGAIN);
+		}
+		n = recv_buf(a, rx + got, total - got, sent < total ? MSG_DONTWAIT : 0, NULL);
+		if (n == -EAGAIN) {
+			usleep_range(1000, 2000);	/* let the pump run: no preemption */
+			continue;
+		}
+		KUNIT_ASSERT_GT(test, n, 0);
+		got += n;
+	}
+	KUNIT_EXPECT_EQ(test, memcmp(tx, rx, total), 0);
+	kvfree(tx);
+	kvfree(rx);
+	sock_release(c);
+	sock_release(a);
+	sock_release(l);
+}
+
+static void connect_errors(struct kunit *test)
+{
+	struct socket *c = new_sock(test, SOCK_STREAM), *b = new_sock(test, SOCK_STREAM);
+	struct socket *l = listener(test, SOCK_STREAM, 0x5004, 1), *s, *a;
+	struct sockaddr_v4v addr = v4v_addr(0, 0x5003);
+
+	/* No ring at all, then a bound stream socket that does not listen. */
+	KUNIT_EXPECT_EQ(test, do_connect(c, 0x5003, 0), -ECONNREFUSED);
+	KUNIT_ASSERT_EQ(test, kernel_bind(b, (struct sockaddr *)&addr, sizeof(addr)), 0);
+	sock_release(c);
+	c = new_sock(test, SOCK_STREAM);
+	KUNIT_EXPECT_EQ(test, do_connect(c, 0x5003, 0), -ECONNREFUSED);
+	sock_release(c);
+
+	/* A seqpacket client to a stream listener is refused. */
+	c = new_sock(test, SOCK_SEQPACKET);
+	KUNIT_EXPECT_EQ(test, do_connect(c, 0x5004, 0), -ECONNREFUSED);
+	sock_release(c);
+
+	/* Backlog 1: the second pending connection is refused. */
+	pair(test, l, 0x5004, SOCK_STREAM, &s, &a);
+	c = new_sock(test, SOCK_STREAM);
+	KUNIT_EXPECT_EQ(test, do_connect(c, 0x5004, 0), 0);
+	sock_release(b);
+	b = new_sock(test, SOCK_STREAM);
+	KUNIT_EXPECT_EQ(test, do_connect(b, 0x5004, 0), -ECONNREFUSED);
+	KUNIT_EXPECT_GT(test, v4v_stat_read(stream_refused), 0);
+	KUNIT_EXPECT_EQ(test, do_connect(s, 0x5004, 0), -EISCONN);
+	addr.sv4v_port = V4V_PORT_ANY;
+	KUNIT_EXPECT_EQ(test, kernel_connect(b, (struct sockaddr *)&addr, sizeof(addr), 0),
+			-EINVAL);
+	/* Listening sockets do not connect, connected ones do not listen. */
+	KUNIT_EXPECT_EQ(test, do_connect(l, 0x5004, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kernel_listen(s, 1), -EINVAL);
+	sock_release(a);
+	sock_release(s);
+	sock_release(c);
+	sock_release(b);
+	sock_release(l);
+}
+
+static void unconnected_calls(struct kunit *test)
+{
+	struct socket *s = new_sock(test, SOCK_STREAM), *a;
+	struct sockaddr_v4v name;
+	char buf[4];
+
+	KUNIT_EXPECT_EQ(test, send_buf(s, "x", 1, MSG_NOSIGNAL), -ENOTCONN);
+	KUNIT_EXPECT_EQ(test, recv_buf(s, buf, 1, 0, NULL), -ENOTCONN);
+	KUNIT_EXPECT_EQ(test, kernel_sock_shutdown(s, SHUT_WR), -ENOTCONN);
+	KUNIT_EXPECT_EQ(test, kernel_getpeername(s, (struct sockaddr *)&name), -ENOTCONN);
+	KUNIT_EXPECT_EQ(test, kernel_accept(s, &a, O_NONBLOCK), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kernel_listen(s, 1), 0);	/* binds on its own */
+	KUNIT_EXPECT_EQ(test, kernel_accept(s, &a, O_NONBLOCK), -EAGAIN);
+	sock_release(s);
+}
+
+static void half_close(struct kunit *test)
+{
+	struct socket *l = listener(test, SOCK_STREAM, 0x5005, 4), *c, *a;
+	char buf[16];
+
+	pair(test, l, 0x5005, SOCK_STREAM, &c, &a);
+	KUNIT_EXPECT_EQ(test, send_buf(c, "last words", 10, 0), 10);
+	KUNIT_EXPECT_EQ(test, kernel_sock_shutdown(c, SHUT_WR), 0);
+	KUNIT_EXPECT_EQ(test, send_buf(c, "x", 1, MSG_NOSIGNAL), -EPIPE);
+	/* The data first, then end of file, again and again. */
+	KUNIT_EXPECT_EQ(test, recv_buf(a, buf, sizeof(buf), MSG_WAITALL, NULL), 10);
+	KUNIT_EXPECT_EQ(test, recv_buf(a, buf, sizeof(buf), 0, NULL), 0);
+	KUNIT_EXPECT_EQ(test, recv_buf(a, buf, sizeof(buf), 0, NULL), 0);
+	/* The other direction still works. */
+	KUNIT_EXPECT_EQ(test, send_buf(a, "reply", 5, 0), 5);
+	KUNIT_EXPECT_EQ(test, recv_buf(c, buf, sizeof(buf), 0, NULL), 5);
+	KUNIT_EXPECT_EQ(test, kernel_sock_shutdown(a, SHUT_WR), 0);
+	KUNIT_EXPECT_EQ(test, recv_buf(c, buf, sizeof(buf), 0, NULL), 0);
+	KUNIT_EXPECT_EQ(test, a->sk->sk_state, V4V_ST_DONE);
+	sock_release(c);
+	sock_release(a);
+	sock_release(l);
+}
+
+static void close_eof_or_reset(struct kunit *test)
+{
+	struct socket *l = listener(test, SOCK_STREAM, 0x5006, 4), *c, *a;
+	char buf[16];
+
+	/* Closing with everything read: the peer reads the data, then EOF. */
+	pair(test, l, 0x5006, SOCK_STREAM, &c, &a);
+	KUNIT_EXPECT_EQ(test, send_buf(a, "bye", 3, 0), 3);
+	sock_release(a);
+	KUNIT_EXPECT_EQ(test, recv_buf(c, buf, sizeof(buf), MSG_WAITALL, NULL), 3);
+	KUNIT_EXPECT_EQ(test, recv_buf(c, buf, sizeof(buf), 0, NULL), 0);
+	sock_release(c);
+
+	/* Closing with data unread resets: ECONNRESET, then EOF; EPIPE. */
+	pair(test, l, 0x5006, SOCK_STREAM, &c, &a);
+	KUNIT_EXPECT_EQ(test, send_buf(c, "unread", 6, 0), 6);
+	msleep(50);		/* the pump queues it on a */
+	sock_release(a);
+	KUNIT_EXPECT_EQ(test, recv_buf(c, buf, sizeof(buf), 0, NULL), -ECONNRESET);
+	KUNIT_EXPECT_EQ(test, recv_buf(c, buf, sizeof(buf), 0, NULL), 0);
+	KUNIT_EXPECT_EQ(test, send_buf(c, "x", 1, MSG_NOSIGNAL), -EPIPE);
+	sock_release(c);
+	sock_release(l);
+}
+
+/* A window's worth goes out without the reader; then the sender waits. */
+static void credit_bounds_the_sender(struct kunit *test)
+{
+	struct socket *l = new_sock(test, SOCK_STREAM), *c, *a;
+	struct sockaddr_v4v addr = v4v_addr(0, 0x5007);
+	int rcvbuf = 4096, sent = 0, n, got = 0;
+	u8 *buf = kzalloc(65536, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	/* The kernel doubles it: an 8 KiB window for the children. */
+	KUNIT_ASSERT_EQ(test, sock_setsockopt(l, SOL_SOCKET, SO_RCVBUF,
+					      KERNEL_SOCKPTR(&rcvbuf), sizeof(rcvbuf)), 0);
+	KUNIT_ASSERT_EQ(test, kernel_bind(l, (struct sockaddr *)&addr, sizeof(addr)), 0);
+	KUNIT_ASSERT_EQ(test, kernel_listen(l, 4), 0);
+	pair(test, l, 0x5007, SOCK_STREAM, &c, &a);
+	while ((n = send_buf(c, buf, 65536, MSG_DONTWAIT)) > 0)
+		sent += n;
+	KUNIT_EXPECT_EQ(test, n, -EAGAIN);
+	KUNIT_EXPECT_EQ(test, sent, 8192);
+	/* Reading a quarter of the window gives credit back. */
+	msleep(50);
+	while (got < 4096) {
+		n = recv_buf(a, buf, 4096 - got, 0, NULL);
+		KUNIT_ASSERT_GT(test, n, 0);
+		got += n;
+	}
+	msleep(50);
+	KUNIT_EXPECT_EQ(test, send_buf(c, buf, 65536, MSG_DONTWAIT), 4096);
+	kfree(buf);
+	sock_release(c);
+	sock_release(a);
+	sock_release(l);
+}
+
+/* One connection's unread window does not hold up another's data. */
+static void slow_reader_blocks_nobody(struct kunit *test)
+{
+	struct socket *l = listener(test, SOCK_STREAM, 0x5008, 4), *c1, *a1, *c2, *a2;
+	u8 *buf = kzalloc(65536, GFP_KERNEL);
+	int i, n;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	pair(test, l, 0x5008, SOCK_STREAM, &c1, &a1);
+	pair(test, l, 0x5008, SOCK_STREAM, &c2, &a2);
+	/* c1 fills its window (more than the shared ring holds) and waits. */
+	while (send_buf(c1, buf, 65536, MSG_DONTWAIT) > 0)
+		;
+	for (i = 0; i < 50; i++) {
+		KUNIT_ASSERT_EQ(test, send_buf(c2, "fast", 4, 0), 4);
+		n = recv_buf(a2, buf, 4, MSG_WAITALL, NULL);
+		KUNIT_ASSERT_EQ(test, n, 4);
+	}
+	KUNIT_EXPECT_EQ(test, memcmp(buf, "fast", 4), 0);
+	kfree(buf);
+	sock_release(c1);
+	sock_release(a1);
+	sock_release(c2);
+	sock_release(a2);
+	sock_release(l);
+}
+
+static void peek_waitall_lowat(struct kunit *test)
+{
+	struct socket *l = listener(test, SOCK_STREAM, 0x5009, 4), *c, *a;
+	int lowat = 6;
+	char buf[16];
+
+	pair(test, l, 0x5009, SOCK_STREAM, &c, &a);
+	KUNIT_EXPECT_EQ(test, send_buf(c, "abc", 3, 0), 3);
+	KUNIT_EXPECT_EQ(test, send_buf(c, "def", 3, 0), 3);
+	msleep(50);
+	KUNIT_EXPECT_EQ(test, recv_buf(a, buf, 4, MSG_PEEK, NULL), 4);
+	KUNIT_EXPECT_EQ(test, memcmp(buf, "abcd", 4), 0);
+	KUNIT_EXPECT_EQ(test, recv_buf(a, buf, 2, 0, NULL), 2);
+	KUNIT_EXPECT_EQ(test, recv_buf(a, buf, 16, MSG_PEEK, NULL), 4);
+	KUNIT_EXPECT_EQ(test, memcmp(buf, "cdef", 4), 0);
+	KUNIT_EXPECT_EQ(test, recv_buf(a, buf, 16, 0, NULL), 4);
+	/* Nothing left: a non-blocking read says so. */
+	KUNIT_EXPECT_EQ(test, recv_buf(a, buf, 16, MSG_DONTWAIT, NULL), -EAGAIN);
+	/* SO_RCVLOWAT: the read waits for six bytes sent in two pieces. */
+	KUNIT_ASSERT_EQ(test, sock_setsockopt(a, SOL_SOCKET, SO_RCVLOWAT,
+					      KERNEL_SOCKPTR(&lowat), sizeof(lowat)), 0);
+	KUNIT_EXPECT_EQ(test, send_buf(c, "ghi", 3, 0), 3);
+	KUNIT_EXPECT_EQ(test, send_buf(c, "jkl", 3, 0), 3);
+	KUNIT_EXPECT_EQ(test, recv_buf(a, buf, 16, 0, NULL), 6);
+	KUNIT_EXPECT_EQ(test, memcmp(buf, "ghijkl", 6), 0);
+	sock_release(c);
+	sock_release(a);
+	sock_release(l);
+}
+
+static void nonblocking_connect(struct kunit *test)
+{
+	struct socket *l = listener(test, SOCK_STREAM, 0x500a, 4), *c, *a;
+	int i;
+
+	c = new_sock(test, SOCK_STREAM);
+	KUNIT_EXPECT_EQ(test, do_connect(c, 0x500a, O_NONBLOCK), -EINPROGRESS);
+	for (i = 0; i < 200 && c->sk->sk_state == V4V_ST_SYN_SENT; i++)
+		usleep_range(10000, 20000);
+	KUNIT_EXPECT_EQ(test, c->sk->sk_state, V4V_ST_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, sock_error(c->sk), 0);
+	KUNIT_EXPECT_EQ(test, kernel_accept(l, &a, 0), 0);
+	KUNIT_EXPECT_EQ(test, send_buf(c, "ok", 2, 0), 2);
+	sock_release(c);
+	sock_release(a);
+
+	/* A refused non-blocking connect reports through SO_ERROR. */
+	sock_release(l);
+	c = new_sock(test, SOCK_STREAM);
+	KUNIT_EXPECT_EQ(test, do_connect(c, 0x500a, O_NONBLOCK), -ECONNREFUSED);
+	sock_release(c);
+}
+
+static void seqpacket_keeps_records(struct kunit *test)
+{
+	struct socket *l = listener(test, SOCK_SEQPACKET, 0x500b, 4), *c, *a;
+	u8 *big = kzalloc(256 * 1024, GFP_KERNEL);
+	int mflags;
+	char buf[64];
+
+	KUNIT_ASSERT_NOT_NULL(test, big);
+	pair(test, l, 0x500b, SOCK_SEQPACKET, &c, &a);
+	KUNIT_EXPECT_EQ(test, send_buf(c, "one", 3, 0), 3);
+	KUNIT_EXPECT_EQ(test, send_buf(c, "", 0, 0), 0);
+	KUNIT_EXPECT_EQ(test, send_buf(c, "three33", 7, 0), 7);
+	KUNIT_EXPECT_EQ(test, recv_buf(a, buf, sizeof(buf), 0, &mflags), 3);
+	KUNIT_EXPECT_TRUE(test, mflags & MSG_EOR);
+	KUNIT_EXPECT_EQ(test, recv_buf(a, buf, sizeof(buf), 0, &mflags), 0);
+	KUNIT_EXPECT_TRUE(test, mflags & MSG_EOR);
+	/* A short buffer truncates the record; the rest is gone. */
+	KUNIT_EXPECT_EQ(test, recv_buf(a, buf, 5, MSG_PEEK | MSG_TRUNC, &mflags), 7);
+	KUNIT_EXPECT_EQ(test, recv_buf(a, buf, 5, 0, &mflags), 5);
+	KUNIT_EXPECT_TRUE(test, mflags & MSG_TRUNC);
+	KUNIT_EXPECT_EQ(test, recv_buf(a, buf, sizeof(buf), MSG_DONTWAIT, NULL), -EAGAIN);
+	/* A record bigger than the peer could ever take. */
+	KUNIT_EXPECT_EQ(test, send_buf(c, big, 256 * 1024, 0), -EMSGSIZE);
+	kfree(big);
+	sock_release(c);
+	sock_release(a);
+	sock_release(l);
+}
+
+/* Raw messages to the port at (0, port) from source port sport. */
+static long inject(u32 port, u32 sport, u32 type, const void *p, u32 len)
+{
+	struct v4v_argo_send_addr addr = {
+		.src = { .aport = sport, .domain_id = V4V_ARGO_DOMID_ANY },
+		.dst = { .aport = port, .domain_id = 0 },
+	};
+	struct v4v_argo_iov iov = { .iov_hnd = (u64)(uintptr_t)p, .iov_len = len };
+
+	return v4v_backend->sendv(&addr, &iov, 1, type, 0);
+}
+
+static void malformed_and_spoofed_dropped(struct kunit *test)
+{
+	struct socket *l = listener(test, SOCK_STREAM, 0x500c, 4), *c, *a;
+	struct sockaddr_v4v cname;
+	struct {
+		struct v4v_stream_hdr h;
+		struct v4v_stream_credit c;
+		char data[8];
+	} m = { .data = "spoofed" };
+	s64 bad, dropped;
+	char buf[16];
+
+	pair(test, l, 0x500c, SOCK_STREAM, &c, &a);
+	KUNIT_ASSERT_EQ(test, kernel_getsockname(c, (struct sockaddr *)&cname),
+			(int)sizeof(cname));
+	bad = v4v_stat_read(stream_bad);
+	dropped = v4v_stat_read(stream_dropped);
+	/* Short, unknown flags, wrong type: malformed. */
+	KUNIT_EXPECT_GE(test, inject(0x500c, cname.sv4v_port, V4V_MSG_STREAM, &m, 4), 0);
+	m.h.flags = 0x8000;
+	KUNIT_EXPECT_GE(test, inject(0x500c, cname.sv4v_port, V4V_MSG_STREAM, &m, sizeof(m)), 0);
+	m.h.flags = 0;
+	KUNIT_EXPECT_GE(test, inject(0x500c, cname.sv4v_port, 0x1234, &m, sizeof(m)), 0);
+	/* Right port, wrong conid; right conid, wrong port: no connection. */
+	m.h.conid = 0xdeadbeef;
+	KUNIT_EXPECT_GE(test, inject(0x500c, cname.sv4v_port, V4V_MSG_STREAM, &m, sizeof(m)), 0);
+	m.h.conid = v4v_sk(c->sk)->st.conid;
+	KUNIT_EXPECT_GE(test, inject(0x500c, cname.sv4v_port + 1, V4V_MSG_STREAM, &m,
+				     sizeof(m)), 0);
+	/* A credit claiming more was read than was ever sent: a violation. */
+	msleep(50);
+	KUNIT_EXPECT_EQ(test, v4v_stat_read(stream_bad) - bad, 3);
+	/* Two, and the RST answering the wrong conid, which c drops. */
+	KUNIT_EXPECT_EQ(test, v4v_stat_read(stream_dropped) - dropped, 3);
+	/* None of it reached the connection, which still works. */
+	KUNIT_EXPECT_EQ(test, recv_buf(a, buf, sizeof(buf), MSG_DONTWAIT, NULL), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, send_buf(c, "real", 4, 0), 4);
+	KUNIT_EXPECT_EQ(test, recv_buf(a, buf, sizeof(buf), 0, NULL), 4);
+	KUNIT_EXPECT_EQ(test, memcmp(buf, "real", 4), 0);
+
+	/* The same domain lying about credit resets the connection. */
+	m.h.flags = V4V_STREAM_CREDIT;
+	m.c.fwd_cnt = 1000000;
+	m.c.buf_alloc = 65536;
+	KUNIT_EXPECT_GE(test, inject(0x500c, cname.sv4v_port, V4V_MSG_STREAM, &m,
+				     sizeof(m.h) + sizeof(m.c)), 0);
+	msleep(50);
+	KUNIT_EXPECT_EQ(test, a->sk->sk_state, V4V_ST_RESET);
+	KUNIT_EXPECT_EQ(test, recv_buf(a, buf, sizeof(buf), 0, NULL), -ECONNRESET);
+	sock_release(c);
+	sock_release(a);
+	sock_release(l);
+}
+
+/* Closing a listener refuses what it had not accepted; accepted ones live. */
+static void listener_close(struct kunit *test)
+{
+	struct socket *l = listener(test, SOCK_STREAM, 0x500d, 4), *c1, *a1, *c2;
+	char buf[8];
+
+	pair(test, l, 0x500d, SOCK_STREAM, &c1, &a1);
+	c2 = new_sock(test, SOCK_STREAM);
+	KUNIT_ASSERT_EQ(test, do_connect(c2, 0x500d, 0), 0);
+	sock_release(l);
+	KUNIT_EXPECT_EQ(test, recv_buf(c2, buf, sizeof(buf), 0, NULL), -ECONNRESET);
+	KUNIT_EXPECT_EQ(test, send_buf(c1, "alive", 5, 0), 5);
+	KUNIT_EXPECT_EQ(test, recv_buf(a1, buf, sizeof(buf), 0, NULL), 5);
+	/* The port is free again only when the last child is gone. */
+	sock_release(a1);
+	sock_release(c1);
+	sock_release(c2);
+	l = listener(test, SOCK_STREAM, 0x500d, 4);
+	sock_release(l);
+}
+
+/* Every ring and page came back (frees wait for a grace period). */
+static void nothing_leaked(struct kunit *test)
+{
+	msleep(100);
+	rcu_barrier();
+	KUNIT_EXPECT_EQ(test, v4v_stat_read(rings_live), 0);
+	KUNIT_EXPECT_EQ(test, v4v_stat_read(ring_pages_live), 0);
+}
+
+static struct kunit_case v4v_stream_cases[] = {
+	KUNIT_CASE(connect_accept_roundtrip),
+	KUNIT_CASE(bulk_transfer_is_exact),
+	KUNIT_CASE(connect_errors),
+	KUNIT_CASE(unconnected_calls),
+	KUNIT_CASE(half_close),
+	KUNIT_CASE(close_eof_or_reset),
+	KUNIT_CASE(credit_bounds_the_sender),
+	KUNIT_CASE(slow_reader_blocks_nobody),
+	KUNIT_CASE(peek_waitall_lowat),
+	KUNIT_CASE(nonblocking_connect),
+	KUNIT_CASE(seqpacket_keeps_records),
+	KUNIT_CASE(malformed_and_spoofed_dropped),
+	KUNIT_CASE(listener_close),
+	KUNIT_CASE(nothing_leaked),
+	{}
+};
+
+static struct kunit_suite v4v_stream_suite = {
+	.name = "v4v_stream",
+	.test_cases = v4v_stream_cases,
+};
+
+kunit_test_suite(v4v_stream_suite);
