@@ -3,15 +3,30 @@
  * /sys/kernel/debug/v4v/:
  *   status  backend, Argo state, local domain, ring count and the counters
  *   rings   one line per registered ring with its indices
+ *   inject  (write, root) send one raw Argo message, for tests that play a
+ *           hostile peer: a struct v4v_inject, then the payload
  * debugfs failures are not fatal: the module works without its view.
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
 
 #include "backend.h"
 #include "debugfs.h"
 #include "rings.h"
 #include "stats.h"
+
+/* What a write to inject starts with (host byte order). */
+struct v4v_inject {
+	u16 domain;		/* destination */
+	u16 pad;		/* zero */
+	u32 port;		/* destination */
+	u32 src_port;		/* claimed source port: Argo does not check it */
+	u32 type;		/* message type */
+};
+
+#define V4V_INJECT_MAX	(64U * 1024U)
 
 struct v4v_stats v4v_stats;
 
@@ -54,11 +69,48 @@ static int rings_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(rings);
 
+static ssize_t inject_write(struct file *file, const char __user *ubuf,
+			    size_t len, loff_t *ppos)
+{
+	struct v4v_argo_send_addr addr = { };
+	struct v4v_argo_iov iov = { };
+	struct v4v_inject h;
+	long ret;
+	u8 *buf;
+
+	if (len < sizeof(h) || len > sizeof(h) + V4V_INJECT_MAX)
+		return -EINVAL;
+	buf = memdup_user(ubuf, len);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	memcpy(&h, buf, sizeof(h));
+	ret = -EINVAL;
+	if (h.pad)
+		goto out;
+	addr.src.aport = h.src_port;
+	addr.src.domain_id = V4V_ARGO_DOMID_ANY;
+	addr.dst.aport = h.port;
+	addr.dst.domain_id = h.domain;
+	iov.iov_hnd = (u64)(uintptr_t)(buf + sizeof(h));
+	iov.iov_len = len - sizeof(h);
+	ret = v4v_sendv_once(&addr, &iov, 1, h.type, 0);
+out:
+	kfree(buf);
+	return ret < 0 ? ret : len;
+}
+
+static const struct file_operations inject_fops = {
+	.owner = THIS_MODULE,
+	.write = inject_write,
+};
+
 void v4v_debugfs_init(void)
 {
-	v4v_debugfs_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	/* "v4v" even when built in for KUnit (as v4v_kunit): tests look there. */
+	v4v_debugfs_dir = debugfs_create_dir("v4v", NULL);
 	debugfs_create_file("status", 0444, v4v_debugfs_dir, NULL, &status_fops);
 	debugfs_create_file("rings", 0444, v4v_debugfs_dir, NULL, &rings_fops);
+	debugfs_create_file("inject", 0200, v4v_debugfs_dir, NULL, &inject_fops);
 }
 
 void v4v_debugfs_exit(void)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Observability in debugfs: /sys/kernel/debug/v4v/{status,rings}. */
+/* Observability in debugfs: /sys/kernel/debug/v4v/{status,rings,inject}. */
 #ifndef _V4V_DEBUGFS_H
 #define _V4V_DEBUGFS_H
 
