@@ -3,13 +3,18 @@
  * v4v-test: the AF_V4V test program, run in the VM tier's domains on real
  * Xen and in UML on the loopback backend.
  *
- *   v4v-test run dgram|badinput|client TAG   run a suite, results as V4VT lines
- *   v4v-test list dgram|badinput|client dom0|domu
+ *   v4v-test run dgram|badinput|client|stream TAG   run a suite (V4VT lines)
+ *   v4v-test list dgram|badinput|client|stream dom0|domu
  *   v4v-test server                the peer of the client suite (dom0)
  *   v4v-test quit                  stop the server
+ *   v4v-test stream-server         the peer of the stream suite (each domain)
+ *   v4v-test stream-quit           stop it
+ *   v4v-test victim                hold two connections to dom0 until destroyed
+ *   v4v-test now                   CLOCK_MONOTONIC, as the victim results use
  *   v4v-test probe                 one datagram through a fixed port
  *   v4v-test sandbox-dom0|sandbox-domu   the sandbox demo
  *   v4v-test bench-dgram           AF_V4V against AF_UNIX datagrams (report)
+ *   v4v-test bench-stream          AF_V4V against AF_UNIX streams (report)
  *   v4v-test autoload              open a socket with the module not loaded
  *
  * A suite picks the tests for this domain from the module's answer to
@@ -17,6 +22,7 @@
  */
 #include <errno.h>
 
+#include "stream_util.h"
 #include "v4v_test.h"
 
 int g_domid;
@@ -24,9 +30,10 @@ unsigned int g_where;
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: v4v-test run dgram|badinput|client TAG\n"
-			"       v4v-test list dgram|badinput|client dom0|domu\n"
-			"       v4v-test server|quit|probe|sandbox-dom0|sandbox-domu|bench-dgram|autoload\n");
+	fprintf(stderr, "usage: v4v-test run dgram|badinput|client|stream TAG\n"
+			"       v4v-test list dgram|badinput|client|stream dom0|domu\n"
+			"       v4v-test server|quit|stream-server|stream-quit|victim|now|probe\n"
+			"       v4v-test sandbox-dom0|sandbox-domu|bench-dgram|bench-stream|autoload\n");
 	return 2;
 }
 
@@ -41,6 +48,9 @@ static int suite(const char *name, const struct t_case **cases, size_t *n)
 	} else if (!strcmp(name, "client")) {
 		*cases = t_client_cases;
 		*n = t_client_count;
+	} else if (!strcmp(name, "stream")) {
+		*cases = t_stream_cases;
+		*n = t_stream_count;
 	} else {
 		return -1;
 	}
@@ -61,6 +71,16 @@ int main(int argc, char **argv)
 	}
 	if (argc == 2 && !strcmp(argv[1], "server"))
 		return server_main();
+	if (argc == 2 && !strcmp(argv[1], "stream-server"))
+		return stream_server_main(argc, argv);
+	if (argc == 2 && !strcmp(argv[1], "stream-quit"))
+		return stream_server_quit();
+	if (argc == 2 && !strcmp(argv[1], "victim"))
+		return stream_victim();
+	if (argc == 2 && !strcmp(argv[1], "now")) {
+		printf("%.3f\n", now_s());	/* the clock victim results use */
+		return 0;
+	}
 	if (argc == 2 && !strcmp(argv[1], "quit"))
 		return server_quit();
 	if (argc == 2 && !strcmp(argv[1], "probe"))
@@ -71,6 +91,8 @@ int main(int argc, char **argv)
 		return sandbox_domu();
 	if (argc == 2 && !strcmp(argv[1], "bench-dgram"))
 		return bench_dgram();
+	if (argc == 2 && !strcmp(argv[1], "bench-stream"))
+		return bench_stream();
 	if (argc == 2 && !strcmp(argv[1], "autoload")) {
 		/* The kernel loads the family's module through net-pf-<family>. */
 		fd = socket(v4v_af(), SOCK_DGRAM, 0);

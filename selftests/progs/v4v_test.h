@@ -48,6 +48,8 @@ extern const struct t_case t_badinput_cases[];
 extern const size_t t_badinput_count;
 extern const struct t_case t_client_cases[];
 extern const size_t t_client_count;
+extern const struct t_case t_stream_cases[];
+extern const size_t t_stream_count;
 
 int server_main(void);
 int server_quit(void);
@@ -55,5 +57,6 @@ int probe_main(void);
 int sandbox_dom0(void);
 int sandbox_domu(void);
 int bench_dgram(void);
+int bench_stream(void);
 
 #endif /* V4V_TEST_H */

@@ -76,13 +76,50 @@ wait_for() {
 	done
 }
 
+# The domU ends its run holding two connections to dom0's stream server,
+# one where dom0 sends and one where it reads (v4v-test victim).  Destroy
+# it: both of dom0's blocked calls must fail within a second.
+peer_death_test() {
+	local t0 t side e at
+	t0=$(v4v-test now)
+	xl destroy domu
+	t=$(v4v-test now)
+	echo "V4VINIT: xl destroy took $(awk "BEGIN{print $t - $t0}") s"
+	wait_for '[ -e /tmp/victim-tx ] && [ -e /tmp/victim-rx ]' 5
+	for side in tx rx; do
+		if ! read -r e at < /tmp/victim-$side; then
+			result 1 peer_destroyed_fails_$side "the blocked call never returned"
+			continue
+		fi
+		echo "V4VINIT: victim $side: errno $e, $(awk "BEGIN{print $at - $t0}") s after xl destroy began"
+		if { [ "$e" = 104 ] || [ "$e" = 32 ]; } && awk "BEGIN{exit !($at - $t <= 1.0)}"; then
+			result 0 peer_destroyed_fails_$side
+		else
+			result 1 peer_destroyed_fails_$side "errno $e at $at, destroyed at $t"
+		fi
+	done
+}
+
+victims_ready() {
+	[ -e /tmp/victim-tx.ready ] && [ -e /tmp/victim-rx.ready ]
+}
+
 run_domu() {
 	xl create /root/domu.cfg >/tmp/xl.log 2>&1
 	rc=$?
 	result $rc domu_created "$(tail -n 1 /tmp/xl.log)"
 	[ $rc = 0 ] || return
-	if wait_for '! xl list domu' "$DOMU_DEADLINE"; then
+	if wait_for '! xl list domu || victims_ready' "$DOMU_DEADLINE"; then
 		result 0 domu_finished
+		if [ "$MODE" != sandbox ]; then
+			# Give a victim that is still connecting a moment.
+			wait_for victims_ready 10
+			if victims_ready && xl list domu >/dev/null 2>&1; then
+				peer_death_test
+			else
+				result 1 peer_destroyed_fails "the domU did not hold its connections"
+			fi
+		fi
 	else
 		result 1 domu_finished "still running after $DOMU_DEADLINE s; destroyed"
 		xl destroy domu
@@ -124,6 +161,14 @@ for cycle in 1 2 3; do
 	fi
 done
 
+# The stream suite against dom0's own stream server, which then serves the
+# domU's suite and its peer-death victim.
+v4v-test stream-server &
+STREAM_SERVER=$!
+wait_for 'grep -q "^0x00005100 " /sys/kernel/debug/v4v/rings' 30
+result $? stream_server_listening
+timeout 1800 v4v-test run stream dom0
+
 v4v-test server &
 SERVER=$!
 wait_for 'grep -q "^0x00005001 " /sys/kernel/debug/v4v/rings' 30
@@ -132,10 +177,13 @@ run_domu
 v4v-test quit
 wait $SERVER
 result $? server_saw_no_bad_message
+v4v-test stream-quit
+wait $STREAM_SERVER
 show_status
 
-# A report, not a test: AF_V4V against AF_UNIX datagrams, same domain, same run.
+# Reports, not tests: AF_V4V against AF_UNIX, same domain, same run.
 timeout 600 v4v-test bench-dgram
+timeout 600 v4v-test bench-stream
 
 unload_v4v
 result $? module_unload

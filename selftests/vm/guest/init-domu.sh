@@ -31,11 +31,17 @@ if insmod /v4v.ko; then
 		timeout 1200 v4v-test run dgram domu
 		timeout 600 v4v-test run badinput domu
 		timeout 1800 v4v-test run client domu
+		timeout 1800 v4v-test run stream domu
 	fi
 	# Closed sockets pin the module for an RCU grace period: retry a little.
 	i=0
 	until rmmod v4v 2>/dev/null || [ $i -ge 25 ]; do i=$((i + 1)); sleep 0.2; done
 	lsmod | grep -q '^v4v ' && result 1 module_unload "still loaded" || result 0 module_unload
+	# Last: hold two connections to dom0 until dom0 destroys this domain.
+	if [ "$MODE" != sandbox ] && insmod /v4v.ko; then
+		echo "V4VINIT: domU done, uptime $(cut -d' ' -f1 /proc/uptime); now the victim"
+		v4v-test victim
+	fi
 else
 	result 1 module_load "insmod failed"
 fi
