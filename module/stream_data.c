@@ -335,8 +335,13 @@ int v4v_stream_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 				break;
 			continue;
 		}
+		/*
+		 * A quarter of the peer's ring at most: the next messages go in
+		 * while its pump drains the first, instead of after.
+		 */
 		chunk = seq ? len : min_t(size_t, len - sent,
-					  min3(room, max, V4V_STREAM_CHUNK_MAX));
+					  min3(room, max_t(u32, max / 4, 1),
+					       V4V_STREAM_CHUNK_MAX));
 		gen = v4v_tx_gen();
 		ret = send_data(sk, msg, chunk);
 		if (ret == -EAGAIN || ret == -EBUSY) {
