@@ -277,7 +277,9 @@ static struct v4v_sport *teardown(struct sock *sk, bool abort)
 	enum v4v_st_event ev;
 
 	sock_owned_by_me(sk);
-	ev = abort || !skb_queue_empty(&sk->sk_receive_queue) ? V4V_EV_ABORT : V4V_EV_CLOSE;
+	/* An OpenXT peer knows no FIN: it is told with RST, as OpenXT does. */
+	ev = abort || !st->ext || !skb_queue_empty(&sk->sk_receive_queue) ?
+	     V4V_EV_ABORT : V4V_EV_CLOSE;
 	if (sk->sk_state != V4V_ST_LISTEN && sk->sk_state != V4V_ST_CLOSED)
 		v4v_stream_apply(sk, v4v_st_step(sk->sk_state, ev), false);
 	sk->sk_state = V4V_ST_CLOSED;

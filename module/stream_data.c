@@ -153,12 +153,9 @@ void v4v_stream_apply(struct sock *sk, struct v4v_st_step step, bool wire)
 	sock_owned_by_me(sk);
 	if (step.actions & V4V_ACT_SEND_RST)
 		v4v_stream_send_ctl(sk, V4V_STREAM_RST);
-	if (step.actions & V4V_ACT_SEND_FIN) {
-		if (st->ext)
-			st->fin_owed = v4v_stream_send_ctl(sk, V4V_STREAM_FIN) != 0;
-		else if (step.next == V4V_ST_CLOSED)
-			v4v_stream_send_ctl(sk, V4V_STREAM_RST);  /* OpenXT's close */
-	}
+	/* OpenXT has no FIN: its peers' close aborts instead (stream.c). */
+	if ((step.actions & V4V_ACT_SEND_FIN) && st->ext)
+		st->fin_owed = v4v_stream_send_ctl(sk, V4V_STREAM_FIN) != 0;
 	if (sk->sk_state == V4V_ST_SYN_SENT && step.next == V4V_ST_ESTABLISHED)
 		WRITE_ONCE(vs->connected, true);
 	sk->sk_state = step.next;

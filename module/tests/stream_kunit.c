@@ -13,6 +13,7 @@
 #include <v4v/stream.h>
 
 #include "../backend.h"
+#include "../rings.h"
 #include "../sock.h"
 #include "../stats.h"
 #include "../stream_fsm.h"
@@ -487,6 +488,151 @@ static void listener_close(struct kunit *test)
 	sock_release(l);
 }
 
+static void raw_ready(struct v4v_ring *ring)
+{
+}
+
+/* The next message in a raw ring, waiting up to a second: payload length. */
+static int raw_recv(struct kunit *test, struct v4v_ring *ring, void *buf, u32 size,
+		    u32 *type)
+{
+	struct v4v_ring_chunk c[2];
+	struct v4v_ring_msg m;
+	unsigned int i, k;
+	int err = -EAGAIN, tries;
+	u32 done = 0;
+
+	for (tries = 0; tries < 50 && err == -EAGAIN; tries++) {
+		mutex_lock(&ring->rx_lock);
+		err = v4v_ring_peek_locked(ring, &m);
+		if (!err) {
+			k = v4v_ring_msg_chunks(&ring->view, &m, 0, min(size, m.payload_len), c);
+			for (i = 0; i < k; done += c[i].n, i++)
+				memcpy(buf + done, c[i].p, c[i].n);
+			*type = m.type;
+			v4v_ring_consumed(ring, &m);
+		}
+		mutex_unlock(&ring->rx_lock);
+		if (err == -EAGAIN)
+			msleep(20);
+	}
+	KUNIT_ASSERT_EQ(test, err, 0);
+	return m.payload_len;
+}
+
+/*
+ * An OpenXT peer: its SYN has no hello, so the listener answers a bare ACK
+ * and speaks OpenXT's protocol: 8-byte headers, no credit, RST on close.
+ */
+static void openxt_client_gets_openxt_protocol(struct kunit *test)
+{
+	struct socket *l = listener(test, SOCK_STREAM, 0x500e, 4), *a;
+	struct {
+		struct v4v_stream_hdr h;
+		char data[16];
+	} m = { .h = { .flags = V4V_STREAM_SYN, .conid = 0xc0ffee } };
+	struct v4v_ring *raw;
+	u32 type;
+	int err;
+	char buf[32];
+
+	raw = v4v_ring_create(0x6e00, V4V_ARGO_DOMID_ANY, 8192 - 64, raw_ready, NULL, &err);
+	KUNIT_ASSERT_NOT_NULL(test, raw);
+	KUNIT_EXPECT_GE(test, inject(0x500e, 0x6e00, V4V_MSG_STREAM, &m, sizeof(m.h)), 0);
+	KUNIT_EXPECT_EQ(test, raw_recv(test, raw, &m, sizeof(m), &type), 8);
+	KUNIT_EXPECT_EQ(test, type, V4V_MSG_STREAM);
+	KUNIT_EXPECT_EQ(test, m.h.flags, V4V_STREAM_ACK);
+	KUNIT_EXPECT_EQ(test, m.h.conid, 0xc0ffee);
+	KUNIT_ASSERT_EQ(test, kernel_accept(l, &a, 0), 0);
+	KUNIT_EXPECT_FALSE(test, v4v_sk(a->sk)->st.ext);
+
+	/* Data: the bare header, then the bytes, both ways. */
+	m.h.flags = 0;
+	memcpy(m.data, "openxt data", 11);
+	KUNIT_EXPECT_GE(test, inject(0x500e, 0x6e00, V4V_MSG_STREAM, &m, sizeof(m.h) + 11), 0);
+	KUNIT_EXPECT_EQ(test, recv_buf(a, buf, sizeof(buf), 0, NULL), 11);
+	KUNIT_EXPECT_EQ(test, memcmp(buf, "openxt data", 11), 0);
+	KUNIT_EXPECT_EQ(test, send_buf(a, "to openxt", 9, 0), 9);
+	KUNIT_EXPECT_EQ(test, raw_recv(test, raw, &m, sizeof(m), &type), 8 + 9);
+	KUNIT_EXPECT_EQ(test, m.h.flags, 0);
+	KUNIT_EXPECT_EQ(test, memcmp(m.data, "to openxt", 9), 0);
+
+	/* No half-close on the wire; close is RST, as OpenXT's is. */
+	KUNIT_EXPECT_EQ(test, kernel_sock_shutdown(a, SHUT_WR), 0);
+	sock_release(a);
+	KUNIT_EXPECT_EQ(test, raw_recv(test, raw, &m, sizeof(m), &type), 8);
+	KUNIT_EXPECT_EQ(test, m.h.flags, V4V_STREAM_RST);
+	v4v_ring_put(raw);
+	sock_release(l);
+}
+
+/* A v4v client of an OpenXT listener: a bare ACK means OpenXT's rules. */
+static void openxt_listener_gets_openxt_protocol(struct kunit *test)
+{
+	struct socket *c = new_sock(test, SOCK_STREAM);
+	struct {
+		struct v4v_stream_hdr h;
+		struct v4v_stream_hello hello;
+	} m;
+	struct sockaddr_v4v name;
+	struct v4v_ring *raw;
+	u32 type;
+	int err;
+
+	raw = v4v_ring_create(0x6e01, V4V_ARGO_DOMID_ANY, 8192 - 64, raw_ready, NULL, &err);
+	KUNIT_ASSERT_NOT_NULL(test, raw);
+	KUNIT_EXPECT_EQ(test, do_connect(c, 0x6e01, O_NONBLOCK), -EINPROGRESS);
+	/* Our SYN carries a hello, which an OpenXT listener ignores. */
+	KUNIT_EXPECT_EQ(test, raw_recv(test, raw, &m, sizeof(m), &type), (int)sizeof(m));
+	KUNIT_EXPECT_EQ(test, m.h.flags, V4V_STREAM_SYN);
+	KUNIT_EXPECT_EQ(test, m.hello.magic, V4V_STREAM_HELLO_MAGIC);
+	KUNIT_ASSERT_EQ(test, kernel_getsockname(c, (struct sockaddr *)&name), (int)sizeof(name));
+	m.h.flags = V4V_STREAM_ACK;
+	KUNIT_EXPECT_GE(test, inject(name.sv4v_port, 0x6e01, V4V_MSG_STREAM, &m, sizeof(m.h)), 0);
+	msleep(50);
+	KUNIT_EXPECT_EQ(test, c->sk->sk_state, V4V_ST_ESTABLISHED);
+	KUNIT_EXPECT_FALSE(test, v4v_sk(c->sk)->st.ext);
+	KUNIT_EXPECT_EQ(test, send_buf(c, "hi", 2, 0), 2);
+	KUNIT_EXPECT_EQ(test, raw_recv(test, raw, &m, sizeof(m), &type), 8 + 2);
+	KUNIT_EXPECT_EQ(test, m.h.flags, 0);
+	sock_release(c);
+	KUNIT_EXPECT_EQ(test, raw_recv(test, raw, &m, sizeof(m), &type), 8);
+	KUNIT_EXPECT_EQ(test, m.h.flags, V4V_STREAM_RST);
+	v4v_ring_put(raw);
+}
+
+/* Thousands of SYNs: the backlog bounds what is kept; the rest is refused. */
+static void syn_flood_is_bounded(struct kunit *test)
+{
+	struct socket *l = listener(test, SOCK_STREAM, 0x500f, 4), *c, *a;
+	struct v4v_stream_hdr h = { .flags = V4V_STREAM_SYN };
+	s64 refused = v4v_stat_read(stream_refused);
+	struct v4v_ring *raw;
+	int i, err;
+
+	/* The flooder's own ring, so the listener's answers have somewhere to go. */
+	raw = v4v_ring_create(0x6e02, V4V_ARGO_DOMID_ANY, 64 * 4096 - 64, raw_ready, NULL,
+			      &err);
+	KUNIT_ASSERT_NOT_NULL(test, raw);
+	for (i = 0; i < 2000; i++) {
+		h.conid = i;
+		while (inject(0x500f, 0x6e02, V4V_MSG_STREAM, &h, sizeof(h)) == -EAGAIN)
+			usleep_range(1000, 2000);	/* the pump drains */
+	}
+	for (i = 0; i < 100 && v4v_stat_read(stream_refused) - refused < 1996; i++)
+		msleep(20);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(l->sk->sk_ack_backlog), 4);
+	KUNIT_EXPECT_GE(test, v4v_stat_read(stream_refused) - refused, 1996);
+	v4v_ring_put(raw);
+	/* Accepting one makes room for a real client. */
+	KUNIT_ASSERT_EQ(test, kernel_accept(l, &a, 0), 0);
+	sock_release(a);
+	c = new_sock(test, SOCK_STREAM);
+	KUNIT_EXPECT_EQ(test, do_connect(c, 0x500f, 0), 0);
+	sock_release(c);
+	sock_release(l);
+}
+
 /* Every ring and page came back (frees wait for a grace period). */
 static void nothing_leaked(struct kunit *test)
 {
@@ -510,6 +656,9 @@ static struct kunit_case v4v_stream_cases[] = {
 	KUNIT_CASE(seqpacket_keeps_records),
 	KUNIT_CASE(malformed_and_spoofed_dropped),
 	KUNIT_CASE(listener_close),
+	KUNIT_CASE(openxt_client_gets_openxt_protocol),
+	KUNIT_CASE(openxt_listener_gets_openxt_protocol),
+	KUNIT_CASE(syn_flood_is_bounded),
 	KUNIT_CASE(nothing_leaked),
 	{}
 };

@@ -108,7 +108,8 @@ full)
 			$("$TEST" list badinput dom0) $("$TEST" list stream dom0)
 		v4v_vm_expect "$TIER" "$LOG" dom0-init reload_cycle_1 reload_cycle_2 \
 			reload_cycle_3 stream_server_listening server_listening \
-			domu_created domu_finished peer_destroyed_fails_tx \
+			domu_created domu_finished unload_refused_while_connected \
+			peer_destroyed_fails_tx \
 			peer_destroyed_fails_rx server_saw_no_bad_message module_unload \
 			module_autoload
 		v4v_vm_expect "$TIER" "$LOG" domu-init module_load module_unload

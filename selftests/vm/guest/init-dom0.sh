@@ -81,6 +81,12 @@ wait_for() {
 # it: both of dom0's blocked calls must fail within a second.
 peer_death_test() {
 	local t0 t side e at
+	# Connections (and their sockets) pin the module: rmmod must refuse.
+	if rmmod v4v 2>/dev/null; then
+		result 1 unload_refused_while_connected "rmmod succeeded"
+	else
+		result 0 unload_refused_while_connected
+	fi
 	t0=$(v4v-test now)
 	xl destroy domu
 	t=$(v4v-test now)
