@@ -69,6 +69,18 @@ static int start_connect(struct sock *sk, struct v4v_argo_addr peer)
 	st->conid = get_random_u32();
 	st->peer_max = max;
 	st->buf_alloc = v4v_stream_buf_alloc(sk);
+	/* Nothing of an earlier attempt on this socket carries over. */
+	st->ext = false;
+	st->tx_cnt = 0;
+	st->peer_fwd_cnt = 0;
+	st->peer_buf_alloc = 0;
+	st->fwd_cnt = 0;
+	st->fwd_sent = 0;
+	st->credit_owed = false;
+	st->fin_owed = false;
+	skb_queue_purge(&sk->sk_receive_queue);
+	WRITE_ONCE(st->rx_queued, 0);
+	WRITE_ONCE(vs->connected, false);
 	v4v_sport_hash(st->sport, sk);
 	err = v4v_stream_send_ctl(sk, V4V_STREAM_SYN);
 	if (err) {
@@ -78,6 +90,18 @@ static int start_connect(struct sock *sk, struct v4v_argo_addr peer)
 	v4v_stream_apply(sk, step, false);
 	v4v_stream_live_add(sk);
 	return 0;
+}
+
+/* A connect that never got through: ready for another; lock_sock held. */
+static void connect_failed(struct socket *sock)
+{
+	struct sock *sk = sock->sk;
+
+	sock->state = SS_UNCONNECTED;
+	v4v_sport_unhash(v4v_sk(sk)->st.sport, sk);
+	v4v_stream_live_del(sk);
+	sk->sk_state = V4V_ST_CLOSED;
+	WRITE_ONCE(sk->sk_shutdown, 0);
 }
 
 static int stream_connect(struct socket *sock, struct sockaddr *uaddr, int len,
@@ -96,7 +120,7 @@ static int stream_connect(struct socket *sock, struct sockaddr *uaddr, int len,
 	if (sk->sk_state == V4V_ST_RESET && sock->state == SS_CONNECTING) {
 		/* A non-blocking connect failed; SO_ERROR may not have told. */
 		err = sock_error(sk) ?: -ECONNREFUSED;
-		sock->state = SS_UNCONNECTED;
+		connect_failed(sock);
 		goto out;
 	}
 	if (sk->sk_state != V4V_ST_SYN_SENT || sock->state != SS_CONNECTING) {
@@ -123,8 +147,8 @@ static int stream_connect(struct socket *sock, struct sockaddr *uaddr, int len,
 		sock->state = SS_CONNECTED;
 		err = 0;
 	} else {
-		sock->state = SS_UNCONNECTED;
 		err = sock_error(sk) ?: -ECONNREFUSED;
+		connect_failed(sock);
 	}
 out:
 	release_sock(sk);
@@ -180,11 +204,12 @@ static int stream_accept_flags(struct socket *sock, struct socket *newsock, int 
 {
 	DEFINE_WAIT_FUNC(wait, woken_wake_function);
 	struct sock *sk = sock->sk, *child = NULL;
-	struct v4v_sport *sp = v4v_sk(sk)->st.sport;
+	struct v4v_sport *sp;
 	long timeo, t;
 	int err = 0;
 
 	lock_sock(sk);
+	sp = v4v_sk(sk)->st.sport;	/* set by listen(), under the lock */
 	timeo = sock_rcvtimeo(sk, flags & O_NONBLOCK);
 	t = timeo;
 	add_wait_queue(sk_sleep(sk), &wait);

@@ -62,6 +62,7 @@ void v4v_stream_discard_rx(struct sock *sk);
 int v4v_stream_inq(struct sock *sk);
 bool v4v_stream_writable(struct sock *sk);
 void v4v_stream_retry_owed(struct sock *sk);
+void v4v_stream_maybe_credit(struct sock *sk);
 int v4v_stream_send_ctl(struct sock *sk, u32 flags);
 void v4v_stream_send_rst(struct v4v_sport *sp, u16 domain, u32 port, u32 conid);
 void v4v_stream_apply(struct sock *sk, struct v4v_st_step step, bool wire);
@@ -73,6 +74,22 @@ void v4v_stream_live_add(struct sock *sk);
 void v4v_stream_live_del(struct sock *sk);
 void v4v_stream_live_init(void);
 void v4v_stream_live_exit(void);
+
+/*
+ * Credit a message uses: its bytes, and for a seqpacket record a fixed
+ * cost too, so that tiny records cannot queue without bound (each is an
+ * skb).  Both ends count the same way.
+ */
+#define V4V_SEQ_RECORD_COST	256U
+
+static inline u32 v4v_stream_cost(const struct sock *sk, u32 len)
+{
+	return sk->sk_type == SOCK_SEQPACKET ? len + V4V_SEQ_RECORD_COST : len;
+}
+
+/* Stream payloads up to this share skbs (see deliver() in stream_port.c). */
+#define V4V_STREAM_SMALL	2048U
+#define V4V_STREAM_SMALL_SKB	3072U
 
 static inline u32 v4v_stream_hdr_len(const struct v4v_stream *st)
 {

@@ -234,7 +234,10 @@ static int wait_credit(struct sock *sk, long *timeo, u32 need)
 	if (signal_pending(current))
 		return sock_intr_errno(t);
 	add_wait_queue(sk_sleep(sk), &wait);
-	sk_wait_event(sk, timeo, tx_room(st) >= need || tx_error(sk), &wait);
+	/* Not tx_error(): it would consume sk_err, which the caller reports. */
+	sk_wait_event(sk, timeo, tx_room(st) >= need || READ_ONCE(sk->sk_err) ||
+		      (sk->sk_shutdown & SEND_SHUTDOWN) || !v4v_st_can_send(sk->sk_state),
+		      &wait);
 	remove_wait_queue(sk_sleep(sk), &wait);
 	if (signal_pending(current))
 		return sock_intr_errno(t);
@@ -322,12 +325,13 @@ int v4v_stream_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 		hl = v4v_stream_hdr_len(st);
 		max = st->peer_max > hl ? st->peer_max - hl : 0;
 		room = tx_room(st);
-		if (seq && (len > max || (st->ext && len > st->peer_buf_alloc))) {
+		if (seq && (len > min(max, V4V_STREAM_CHUNK_MAX) ||
+			    (st->ext && v4v_stream_cost(sk, len) > st->peer_buf_alloc))) {
 			err = -EMSGSIZE;
 			break;
 		}
-		if (room < (seq ? max_t(u32, len, 1) : 1)) {
-			err = wait_credit(sk, &timeo, seq ? max_t(u32, len, 1) : 1);
+		if (room < (seq ? v4v_stream_cost(sk, len) : 1)) {
+			err = wait_credit(sk, &timeo, seq ? v4v_stream_cost(sk, len) : 1);
 			if (err)
 				break;
 			continue;
@@ -370,7 +374,7 @@ int v4v_stream_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 			err = v4v_sock_errno(ret);
 			break;
 		}
-		st->tx_cnt += chunk;
+		st->tx_cnt += v4v_stream_cost(sk, chunk);
 		sent += chunk;
 	} while (sent < len);
 out:
@@ -381,7 +385,7 @@ out:
 }
 
 /* Tell the peer what we consumed, if it is worth a message. */
-static void maybe_credit(struct sock *sk)
+void v4v_stream_maybe_credit(struct sock *sk)
 {
 	struct v4v_stream *st = &v4v_sk(sk)->st;
 	u32 unsent = st->fwd_cnt - st->fwd_sent;
@@ -404,7 +408,7 @@ void v4v_stream_retry_owed(struct sock *sk)
 	if (st->fin_owed)
 		st->fin_owed = v4v_stream_send_ctl(sk, V4V_STREAM_FIN) != 0;
 	if (st->credit_owed)
-		maybe_credit(sk);
+		v4v_stream_maybe_credit(sk);
 	if (st->sport)
 		v4v_sport_kick(st->sport);
 }
@@ -429,7 +433,7 @@ static int wait_data(struct sock *sk, long *timeo, u32 have)
 		return -EAGAIN;
 	if (signal_pending(current))
 		return sock_intr_errno(t);
-	maybe_credit(sk);	/* the peer may be waiting for it to send more */
+	v4v_stream_maybe_credit(sk);	/* the peer may be waiting for it to send more */
 	add_wait_queue(sk_sleep(sk), &wait);
 	/* A seqpacket record may be empty: count records, not bytes. */
 	sk_wait_event(sk, timeo, (sk->sk_type == SOCK_SEQPACKET ?
@@ -537,7 +541,7 @@ static int record_read(struct sock *sk, struct msghdr *msg, size_t len, int flag
 	if (flags & MSG_TRUNC)
 		n = skb->len;
 	if (!(flags & MSG_PEEK)) {
-		consumed(sk, skb->len);
+		consumed(sk, v4v_stream_cost(sk, skb->len));
 		skb_unlink(skb, &sk->sk_receive_queue);
 		kfree_skb(skb);
 	}
@@ -576,7 +580,7 @@ int v4v_stream_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 		a->sv4v_port = vs->peer.aport;
 		msg->msg_namelen = sizeof(*a);
 	}
-	maybe_credit(sk);
+	v4v_stream_maybe_credit(sk);
 	if (vs->st.sport)
 		v4v_sport_kick(vs->st.sport);
 out:
@@ -591,10 +595,10 @@ void v4v_stream_discard_rx(struct sock *sk)
 
 	sock_owned_by_me(sk);
 	while ((skb = skb_dequeue(&sk->sk_receive_queue))) {
-		consumed(sk, skb->len - skb_cb(skb)->off);
+		consumed(sk, v4v_stream_cost(sk, skb->len - skb_cb(skb)->off));
 		kfree_skb(skb);
 	}
-	maybe_credit(sk);
+	v4v_stream_maybe_credit(sk);
 }
 
 /* SIOCINQ: bytes readable now (seqpacket: the next record's). */

@@ -47,16 +47,26 @@ void v4v_stream_live_del(struct sock *sk)
 	spin_unlock(&stream_live.lock);
 }
 
-/* Up to LIVE_BATCH connections, held, moved to the list's tail. */
-static unsigned int live_take(struct sock **socks)
+static unsigned int live_count(void)
 {
 	struct v4v_sock *vs;
-	unsigned int n = 0, total = 0;
+	unsigned int total = 0;
 
 	spin_lock(&stream_live.lock);
 	list_for_each_entry(vs, &stream_live.list, st.live)
 		total++;
-	while (n < min_t(unsigned int, total, LIVE_BATCH)) {
+	spin_unlock(&stream_live.lock);
+	return total;
+}
+
+/* Up to max connections from the head, held, moved to the list's tail. */
+static unsigned int live_take(struct sock **socks, unsigned int max)
+{
+	struct v4v_sock *vs;
+	unsigned int n = 0;
+
+	spin_lock(&stream_live.lock);
+	while (n < max && !list_empty(&stream_live.list)) {
 		vs = list_first_entry(&stream_live.list, struct v4v_sock, st.live);
 		list_move_tail(&vs->st.live, &stream_live.list);
 		sock_hold(&vs->sk);
@@ -97,14 +107,19 @@ static void live_check(struct sock **socks, unsigned int n)
 	kfree(rd);
 }
 
+/* Every connection once, a batch per notify call. */
 static void live_tick(struct work_struct *work)
 {
+	unsigned int total = live_count(), done, n;
 	struct sock *socks[LIVE_BATCH];
-	unsigned int n = live_take(socks);
 	bool more;
 
-	if (n)
+	for (done = 0; done < total; done += n) {
+		n = live_take(socks, min_t(unsigned int, total - done, LIVE_BATCH));
+		if (!n)
+			break;
 		live_check(socks, n);
+	}
 	spin_lock(&stream_live.lock);
 	more = !list_empty(&stream_live.list);
 	spin_unlock(&stream_live.lock);

@@ -117,21 +117,42 @@ static enum v4v_st_event flags_event(u32 flags)
 	return V4V_EV_RX_DATA;
 }
 
-/* Queue len payload bytes of m, from offset off, on sk; lock_sock held. */
-static int deliver(struct sock *sk, struct v4v_ring *ring,
-		   const struct v4v_ring_msg *m, u32 off, u32 len)
+/* Copy len payload bytes of m, from offset off, to the end of skb. */
+static void copy_payload(struct sk_buff *skb, struct v4v_ring *ring,
+			 const struct v4v_ring_msg *m, u32 off, u32 len)
 {
-	struct v4v_stream *st = &v4v_sk(sk)->st;
+	struct v4v_ring_chunk c[2];
+	unsigned int i, k;
+
+	k = v4v_ring_msg_chunks(&ring->view, m, off, len, c);
+	for (i = 0; i < k; i++)
+		skb_put_data(skb, c[i].p, c[i].n);
+}
+
+/*
+ * An skb holding len bytes of m: small payloads in a linear skb, which
+ * later small stream payloads join (so memory stays near the bytes credit
+ * allows, whatever the message sizes), the rest in page fragments.
+ */
+static struct sk_buff *payload_skb(struct sock *sk, struct v4v_ring *ring,
+				   const struct v4v_ring_msg *m, u32 off, u32 len)
+{
 	struct v4v_ring_chunk c[2];
 	struct sk_buff *skb;
 	unsigned int i, k;
 	int err, done = 0;
 
-	sock_owned_by_me(sk);
+	if (len <= V4V_STREAM_SMALL) {
+		skb = alloc_skb(sk->sk_type == SOCK_STREAM ? V4V_STREAM_SMALL_SKB : len,
+				GFP_KERNEL_ACCOUNT);
+		if (skb)
+			copy_payload(skb, ring, m, off, len);
+		return skb;
+	}
 	skb = alloc_skb_with_frags(0, len, PAGE_ALLOC_COSTLY_ORDER, &err,
 				   GFP_KERNEL_ACCOUNT);
 	if (!skb)
-		return -ENOMEM;
+		return NULL;
 	/* The payload is all in page fragments: no linear part. */
 	skb->data_len = len;
 	skb->len = len;
@@ -139,12 +160,33 @@ static int deliver(struct sock *sk, struct v4v_ring *ring,
 	for (i = 0; i < k; done += c[i].n, i++) {
 		if (skb_store_bits(skb, done, c[i].p, c[i].n)) {
 			kfree_skb(skb);
-			return -EFAULT;
+			return NULL;
 		}
 	}
-	skb_set_owner_r(skb, sk);
-	skb_queue_tail(&sk->sk_receive_queue, skb);
-	WRITE_ONCE(st->rx_queued, st->rx_queued + len);
+	return skb;
+}
+
+/* Queue len payload bytes of m, from offset off, on sk; lock_sock held. */
+static int deliver(struct sock *sk, struct v4v_ring *ring,
+		   const struct v4v_ring_msg *m, u32 off, u32 len)
+{
+	struct v4v_stream *st = &v4v_sk(sk)->st;
+	struct sk_buff *skb, *tail;
+
+	sock_owned_by_me(sk);
+	/* A small stream payload joins the last small skb if it fits. */
+	tail = skb_peek_tail(&sk->sk_receive_queue);
+	if (sk->sk_type == SOCK_STREAM && len <= V4V_STREAM_SMALL && tail &&
+	    !skb_is_nonlinear(tail) && skb_tailroom(tail) >= len) {
+		copy_payload(tail, ring, m, off, len);
+	} else {
+		skb = payload_skb(sk, ring, m, off, len);
+		if (!skb)
+			return -ENOMEM;
+		skb_set_owner_r(skb, sk);
+		skb_queue_tail(&sk->sk_receive_queue, skb);
+	}
+	WRITE_ONCE(st->rx_queued, st->rx_queued + v4v_stream_cost(sk, len));
 	sk->sk_data_ready(sk);
 	return 0;
 }
@@ -218,13 +260,18 @@ static bool conn_rx(struct v4v_sport *sp, struct v4v_ring *ring, struct sock *sk
 	len = m->payload_len - hl;
 	if ((step.actions & V4V_ACT_DELIVER) && (len || sk->sk_type == SOCK_SEQPACKET)) {
 		if (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN) {
-			st->fwd_cnt += len;	/* shut for reading: gone, credited */
-		} else if (st->ext && st->rx_queued + len > st->buf_alloc) {
-			violation(sk);		/* more than we gave credit for */
+			/* Shut for reading: gone, and credited. */
+			st->fwd_cnt += v4v_stream_cost(sk, len);
+			v4v_stream_maybe_credit(sk);
+		} else if (len > V4V_STREAM_CHUNK_MAX ||
+			   st->rx_queued + v4v_stream_cost(sk, len) > st->buf_alloc) {
+			/*
+			 * Bigger than we ever send, or more than we buffer: a
+			 * v4v peer had no credit for it; an OpenXT peer (no
+			 * credit) is reset rather than let stall the port.
+			 */
+			violation(sk);
 			return true;
-		} else if (!st->ext && st->rx_queued && st->rx_queued + len > st->buf_alloc) {
-			WRITE_ONCE(sp->stalled, true);
-			return false;
 		} else if (deliver(sk, ring, m, hl, len)) {
 			WRITE_ONCE(sp->stalled, true);
 			return false;
@@ -277,23 +324,22 @@ static void listener_rx(struct v4v_sport *sp, struct sock *listener,
 	cvs->st.buf_alloc = v4v_stream_buf_alloc(child);
 	child->sk_state = V4V_ST_ESTABLISHED;
 
+	/*
+	 * ACK before anyone can see the child: once queued, accept() or the
+	 * listener's close own it.  Nothing from the client can arrive in
+	 * between: this pump is the port's only reader.
+	 */
 	lock_sock(child);
-	spin_lock(&sp->lock);
-	if (sp->listener == listener && !backlog_full(listener)) {
-		hash_add(sp->conns, &cvs->st.node,
-			 conn_key(m->src_domain, m->src_port, conid));
-		list_add_tail(&cvs->st.accept_node, &sp->accept_q);
-		sk_acceptq_added(listener);
-		queued = true;
-	}
-	spin_unlock(&sp->lock);
-	if (queued && v4v_stream_send_ctl(child, V4V_STREAM_ACK)) {
+	if (!v4v_stream_send_ctl(child, V4V_STREAM_ACK)) {
 		spin_lock(&sp->lock);
-		hash_del(&cvs->st.node);
-		list_del_init(&cvs->st.accept_node);
-		sk_acceptq_removed(listener);
+		if (sp->listener == listener && !backlog_full(listener)) {
+			hash_add(sp->conns, &cvs->st.node,
+				 conn_key(m->src_domain, m->src_port, conid));
+			list_add_tail(&cvs->st.accept_node, &sp->accept_q);
+			sk_acceptq_added(listener);
+			queued = true;
+		}
 		spin_unlock(&sp->lock);
-		queued = false;
 	}
 	if (queued)
 		v4v_stream_live_add(child);

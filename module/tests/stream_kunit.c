@@ -193,6 +193,27 @@ static void connect_errors(struct kunit *test)
 	sock_release(l);
 }
 
+/* A refused connect leaves the socket ready to connect elsewhere. */
+static void reconnect_after_refusal(struct kunit *test)
+{
+	struct socket *l = listener(test, SOCK_STREAM, 0x5010, 4), *b, *c, *a;
+	struct sockaddr_v4v addr = v4v_addr(0, 0x5011);
+	char buf[4];
+
+	b = new_sock(test, SOCK_STREAM);	/* bound, not listening */
+	KUNIT_ASSERT_EQ(test, kernel_bind(b, (struct sockaddr *)&addr, sizeof(addr)), 0);
+	c = new_sock(test, SOCK_STREAM);
+	KUNIT_EXPECT_EQ(test, do_connect(c, 0x5011, 0), -ECONNREFUSED);
+	KUNIT_EXPECT_EQ(test, do_connect(c, 0x5010, 0), 0);
+	KUNIT_ASSERT_EQ(test, kernel_accept(l, &a, 0), 0);
+	KUNIT_EXPECT_EQ(test, send_buf(c, "ok", 2, 0), 2);
+	KUNIT_EXPECT_EQ(test, recv_buf(a, buf, sizeof(buf), 0, NULL), 2);
+	sock_release(a);
+	sock_release(c);
+	sock_release(b);
+	sock_release(l);
+}
+
 static void unconnected_calls(struct kunit *test)
 {
 	struct socket *s = new_sock(test, SOCK_STREAM), *a;
@@ -633,6 +654,89 @@ static void syn_flood_is_bounded(struct kunit *test)
 	sock_release(l);
 }
 
+/* Memory follows the bytes credited, not the number of messages. */
+static void tiny_messages_stay_small(struct kunit *test)
+{
+	struct socket *l = new_sock(test, SOCK_SEQPACKET), *c, *a, *sl, *sc, *sa;
+	struct sockaddr_v4v addr = v4v_addr(0, 0x5012);
+	int rcvbuf = 4096, i, n = 0;
+
+	/* Stream: 2000 one-byte writes share skbs. */
+	sl = listener(test, SOCK_STREAM, 0x5013, 4);
+	pair(test, sl, 0x5013, SOCK_STREAM, &sc, &sa);
+	for (i = 0; i < 2000; i++)
+		KUNIT_ASSERT_EQ(test, send_buf(sc, "x", 1, 0), 1);
+	msleep(100);
+	KUNIT_EXPECT_EQ(test, v4v_sk(sa->sk)->st.rx_queued, 2000);
+	KUNIT_EXPECT_LT(test, atomic_read(&sa->sk->sk_rmem_alloc), 16384);
+
+	/* Seqpacket: each record costs 256 bytes of credit besides its own. */
+	KUNIT_ASSERT_EQ(test, sock_setsockopt(l, SOL_SOCKET, SO_RCVBUF,
+					      KERNEL_SOCKPTR(&rcvbuf), sizeof(rcvbuf)), 0);
+	KUNIT_ASSERT_EQ(test, kernel_bind(l, (struct sockaddr *)&addr, sizeof(addr)), 0);
+	KUNIT_ASSERT_EQ(test, kernel_listen(l, 4), 0);
+	pair(test, l, 0x5012, SOCK_SEQPACKET, &c, &a);
+	while (send_buf(c, "r", 1, MSG_DONTWAIT) == 1)
+		n++;
+	KUNIT_EXPECT_EQ(test, n, 8192 / 257);
+	sock_release(c);
+	sock_release(a);
+	sock_release(l);
+	sock_release(sc);
+	sock_release(sa);
+	sock_release(sl);
+}
+
+/* After SHUT_RD, data is thrown away but credited: the sender never stalls. */
+static void shut_rd_keeps_sender_going(struct kunit *test)
+{
+	struct socket *l = listener(test, SOCK_STREAM, 0x5014, 4), *c, *a;
+	u8 *buf = kzalloc(65536, GFP_KERNEL);
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	pair(test, l, 0x5014, SOCK_STREAM, &c, &a);
+	KUNIT_EXPECT_EQ(test, kernel_sock_shutdown(a, SHUT_RD), 0);
+	for (i = 0; i < 16; i++)	/* 1 MiB: five windows */
+		KUNIT_ASSERT_EQ(test, send_buf(c, buf, 65536, 0), 65536);
+	KUNIT_EXPECT_EQ(test, recv_buf(a, buf, 16, MSG_DONTWAIT, NULL), 0);
+	kfree(buf);
+	sock_release(c);
+	sock_release(a);
+	sock_release(l);
+}
+
+/* An OpenXT peer (no credit) that overruns our buffer is reset. */
+static void openxt_overrun_is_reset(struct kunit *test)
+{
+	struct socket *l = listener(test, SOCK_STREAM, 0x5015, 4), *a;
+	struct v4v_stream_hdr *h = kzalloc(sizeof(*h) + 60000, GFP_KERNEL);
+	struct v4v_ring *raw;
+	int i, err;
+	u32 type;
+
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	raw = v4v_ring_create(0x6e03, V4V_ARGO_DOMID_ANY, 8192 - 64, raw_ready, NULL, &err);
+	KUNIT_ASSERT_NOT_NULL(test, raw);
+	h->flags = V4V_STREAM_SYN;
+	h->conid = 77;
+	KUNIT_EXPECT_GE(test, inject(0x5015, 0x6e03, V4V_MSG_STREAM, h, sizeof(*h)), 0);
+	KUNIT_EXPECT_EQ(test, raw_recv(test, raw, h, sizeof(*h), &type), 8);
+	KUNIT_ASSERT_EQ(test, kernel_accept(l, &a, 0), 0);
+	h->flags = 0;
+	for (i = 0; i < 4; i++)		/* 240000 bytes, nobody reading */
+		while (inject(0x5015, 0x6e03, V4V_MSG_STREAM, h, sizeof(*h) + 60000) == -EAGAIN)
+			msleep(20);
+	msleep(100);
+	KUNIT_EXPECT_EQ(test, a->sk->sk_state, V4V_ST_RESET);
+	KUNIT_EXPECT_EQ(test, raw_recv(test, raw, h, sizeof(*h), &type), 8);
+	KUNIT_EXPECT_EQ(test, h->flags, V4V_STREAM_RST);
+	v4v_ring_put(raw);
+	kfree(h);
+	sock_release(a);
+	sock_release(l);
+}
+
 /* Every ring and page came back (frees wait for a grace period). */
 static void nothing_leaked(struct kunit *test)
 {
@@ -646,6 +750,7 @@ static struct kunit_case v4v_stream_cases[] = {
 	KUNIT_CASE(connect_accept_roundtrip),
 	KUNIT_CASE(bulk_transfer_is_exact),
 	KUNIT_CASE(connect_errors),
+	KUNIT_CASE(reconnect_after_refusal),
 	KUNIT_CASE(unconnected_calls),
 	KUNIT_CASE(half_close),
 	KUNIT_CASE(close_eof_or_reset),
@@ -659,6 +764,9 @@ static struct kunit_case v4v_stream_cases[] = {
 	KUNIT_CASE(openxt_client_gets_openxt_protocol),
 	KUNIT_CASE(openxt_listener_gets_openxt_protocol),
 	KUNIT_CASE(syn_flood_is_bounded),
+	KUNIT_CASE(tiny_messages_stay_small),
+	KUNIT_CASE(shut_rd_keeps_sender_going),
+	KUNIT_CASE(openxt_overrun_is_reset),
 	KUNIT_CASE(nothing_leaked),
 	{}
 };
