@@ -123,6 +123,16 @@ static int stream_connect(struct socket *sock, struct sockaddr *uaddr, int len,
 		connect_failed(sock);
 		goto out;
 	}
+	if (sock->state == SS_CONNECTING && sk->sk_state != V4V_ST_SYN_SENT) {
+		/* A non-blocking connect got through: say so once, as TCP. */
+		sock->state = SS_CONNECTED;
+		err = 0;
+		goto out;
+	}
+	if (sock->state == SS_CONNECTING && (flags & O_NONBLOCK)) {
+		err = -EALREADY;
+		goto out;
+	}
 	if (sk->sk_state != V4V_ST_SYN_SENT || sock->state != SS_CONNECTING) {
 		err = start_connect(sk, peer);
 		if (err)

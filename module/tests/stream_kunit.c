@@ -381,6 +381,9 @@ static void nonblocking_connect(struct kunit *test)
 		usleep_range(10000, 20000);
 	KUNIT_EXPECT_EQ(test, c->sk->sk_state, V4V_ST_ESTABLISHED);
 	KUNIT_EXPECT_EQ(test, sock_error(c->sk), 0);
+	/* As TCP: connect again says it worked, once; then EISCONN. */
+	KUNIT_EXPECT_EQ(test, do_connect(c, 0x500a, O_NONBLOCK), 0);
+	KUNIT_EXPECT_EQ(test, do_connect(c, 0x500a, O_NONBLOCK), -EISCONN);
 	KUNIT_EXPECT_EQ(test, kernel_accept(l, &a, 0), 0);
 	KUNIT_EXPECT_EQ(test, send_buf(c, "ok", 2, 0), 2);
 	sock_release(c);
