@@ -204,11 +204,6 @@ int v4v_bind(struct socket *sock, struct sockaddr *uaddr, int len)
 	return err;
 }
 
-int v4v_family(void)
-{
-	return family;
-}
-
 int v4v_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
 {
 	struct sockaddr_v4v *a = (struct sockaddr_v4v *)uaddr;

@@ -337,20 +337,17 @@ int v4v_tx_gen(void)
  * v4v_tx_wait - sleep until an Argo event after gen, for at most timeo
  * @gen: v4v_tx_gen() from before the send that found no room
  * @timeo: jiffies, or MAX_SCHEDULE_TIMEOUT
- * @stop: ends the wait early when it returns true (may be NULL)
- * @arg: for stop
  *
  * Sleeps a second at most (see the file comment).  Return: the jiffies of
  * timeo left, or -ERESTARTSYS on a signal.
  */
-long v4v_tx_wait(int gen, long timeo, bool (*stop)(void *arg), void *arg)
+long v4v_tx_wait(int gen, long timeo)
 {
 	unsigned long deadline = jiffies + timeo;
 	long left;
 
 	left = wait_event_interruptible_timeout(rings.tx_wq,
-						atomic_read(&rings.tx_gen) != gen ||
-						(stop && stop(arg)),
+						atomic_read(&rings.tx_gen) != gen,
 						min_t(long, timeo, HZ));
 	if (left < 0)
 		return -ERESTARTSYS;
@@ -388,7 +385,7 @@ long v4v_send_wait(const struct v4v_argo_send_addr *addr,
 			return ret;
 		if (!*timeo)
 			return -EAGAIN;
-		*timeo = v4v_tx_wait(gen, *timeo, NULL, NULL);
+		*timeo = v4v_tx_wait(gen, *timeo);
 		if (*timeo < 0)
 			return -ERESTARTSYS;
 	}

@@ -83,7 +83,7 @@ long v4v_sendv_once(const struct v4v_argo_send_addr *addr,
 		    const struct v4v_argo_iov *iov, unsigned int niov, u32 type,
 		    u32 user_iovs);
 int v4v_tx_gen(void);
-long v4v_tx_wait(int gen, long timeo, bool (*stop)(void *arg), void *arg);
+long v4v_tx_wait(int gen, long timeo);
 
 long v4v_send_wait(const struct v4v_argo_send_addr *addr,
 		   const struct v4v_argo_iov *iov, unsigned int niov, u32 type,

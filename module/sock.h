@@ -78,7 +78,6 @@ int v4v_bind_ring_locked(struct v4v_sock *vs, u32 port, u16 partner,
 			 void (*data_ready)(struct v4v_ring *ring), void *owner);
 int v4v_bind_locked(struct v4v_sock *vs, u32 port, u16 partner);
 struct sock *v4v_sock_alloc_child(struct sock *parent);
-int v4v_family(void);
 int v4v_autobind_locked(struct v4v_sock *vs, u16 dst_domain);
 bool v4v_peer_has_room(struct v4v_sock *vs, struct v4v_argo_addr peer);
 int v4v_getname(struct socket *sock, struct sockaddr *uaddr, int peer);

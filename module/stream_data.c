@@ -222,11 +222,14 @@ static int tx_error(struct sock *sk)
 	return sk->sk_state == V4V_ST_RESET ? -EPIPE : -ENOTCONN;
 }
 
-/* Sleep until the peer grants need bytes (or something else happens). */
-static int wait_credit(struct sock *sk, long *timeo, u32 need)
+/*
+ * Sleep on sk until done(sk, arg), a signal or the end of timeo; lock_sock
+ * held, and released while asleep.  0 means "look again".
+ */
+static int stream_wait(struct sock *sk, long *timeo,
+		       bool (*done)(struct sock *sk, u32 arg), u32 arg)
 {
 	DEFINE_WAIT_FUNC(wait, woken_wake_function);
-	struct v4v_stream *st = &v4v_sk(sk)->st;
 	long t = *timeo;
 
 	if (!t)
@@ -234,14 +237,21 @@ static int wait_credit(struct sock *sk, long *timeo, u32 need)
 	if (signal_pending(current))
 		return sock_intr_errno(t);
 	add_wait_queue(sk_sleep(sk), &wait);
-	/* Not tx_error(): it would consume sk_err, which the caller reports. */
-	sk_wait_event(sk, timeo, tx_room(st) >= need || READ_ONCE(sk->sk_err) ||
-		      (sk->sk_shutdown & SEND_SHUTDOWN) || !v4v_st_can_send(sk->sk_state),
-		      &wait);
+	sk_wait_event(sk, timeo, done(sk, arg), &wait);
 	remove_wait_queue(sk_sleep(sk), &wait);
 	if (signal_pending(current))
 		return sock_intr_errno(t);
 	return 0;
+}
+
+/*
+ * The peer granted need bytes, or sending is over.  Not tx_error(): that
+ * would consume sk_err, which the caller reports.
+ */
+static bool credit_or_end(struct sock *sk, u32 need)
+{
+	return tx_room(&v4v_sk(sk)->st) >= need || READ_ONCE(sk->sk_err) ||
+	       (sk->sk_shutdown & SEND_SHUTDOWN) || !v4v_st_can_send(sk->sk_state);
 }
 
 /*
@@ -331,7 +341,8 @@ int v4v_stream_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 			break;
 		}
 		if (room < (seq ? v4v_stream_cost(sk, len) : 1)) {
-			err = wait_credit(sk, &timeo, seq ? v4v_stream_cost(sk, len) : 1);
+			err = stream_wait(sk, &timeo, credit_or_end,
+					  seq ? v4v_stream_cost(sk, len) : 1);
 			if (err)
 				break;
 			continue;
@@ -353,7 +364,7 @@ int v4v_stream_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 			if (!timeo)
 				break;
 			release_sock(sk);
-			timeo = v4v_tx_wait(gen, timeo, NULL, NULL);
+			timeo = v4v_tx_wait(gen, timeo);
 			lock_sock(sk);
 			err = timeo < 0 ? sock_intr_errno(t) : 0;
 			if (err)
@@ -361,10 +372,13 @@ int v4v_stream_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 			continue;
 		}
 		WRITE_ONCE(vs->tx_want, 0);
-		if (ret == -EMSGSIZE && v4v_stream_peer_max(vs->peer.domain_id,
-							    vs->peer.aport) < st->peer_max) {
-			st->peer_max = v4v_stream_peer_max(vs->peer.domain_id, vs->peer.aport);
-			continue;	/* the peer's ring shrank: cut smaller */
+		if (ret == -EMSGSIZE) {
+			u32 now = v4v_stream_peer_max(vs->peer.domain_id, vs->peer.aport);
+
+			if (now < st->peer_max) {
+				st->peer_max = now;
+				continue;	/* the peer's ring shrank: cut smaller */
+			}
 		}
 		if (peer_gone(ret)) {
 			v4v_stream_apply(sk, v4v_st_step(sk->sk_state, V4V_EV_PEER_GONE), true);
@@ -422,29 +436,24 @@ static void consumed(struct sock *sk, u32 n)
 	WRITE_ONCE(st->rx_queued, st->rx_queued - n);
 }
 
-/* Wait for more than have bytes (or a record) queued, an error or the end. */
+/*
+ * More than have bytes (for seqpacket: a record, which may be empty) are
+ * queued, or reading is over.
+ */
+static bool data_or_end(struct sock *sk, u32 have)
+{
+	return (sk->sk_type == SOCK_SEQPACKET ?
+		!skb_queue_empty(&sk->sk_receive_queue) :
+		READ_ONCE(v4v_sk(sk)->st.rx_queued) > have) ||
+	       READ_ONCE(sk->sk_err) || (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN);
+}
+
+/* Wait for data; the peer may be waiting for our credit to send it. */
 static int wait_data(struct sock *sk, long *timeo, u32 have)
 {
-	DEFINE_WAIT_FUNC(wait, woken_wake_function);
-	struct v4v_stream *st = &v4v_sk(sk)->st;
-	long t = *timeo;
-
-	if (!t)
-		return -EAGAIN;
-	if (signal_pending(current))
-		return sock_intr_errno(t);
-	v4v_stream_maybe_credit(sk);	/* the peer may be waiting for it to send more */
-	add_wait_queue(sk_sleep(sk), &wait);
-	/* A seqpacket record may be empty: count records, not bytes. */
-	sk_wait_event(sk, timeo, (sk->sk_type == SOCK_SEQPACKET ?
-				  !skb_queue_empty(&sk->sk_receive_queue) :
-				  READ_ONCE(st->rx_queued) > have) ||
-		      READ_ONCE(sk->sk_err) ||
-		      (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN), &wait);
-	remove_wait_queue(sk_sleep(sk), &wait);
-	if (signal_pending(current))
-		return sock_intr_errno(t);
-	return 0;
+	if (*timeo)
+		v4v_stream_maybe_credit(sk);
+	return stream_wait(sk, timeo, data_or_end, have);
 }
 
 /* Nothing (more) will come: the error to report, or 0 for end of file. */
