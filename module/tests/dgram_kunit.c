@@ -14,33 +14,19 @@
 #include <uapi/linux/v4v.h>
 
 #include "../stats.h"
+#include "sock_test.h"
 
 #define RING2 (2 * 4096U - 64U)		/* two frames */
 #define DGRAM_MAX (RING2 - 32U)
 
-/* A datagram socket whose blocking calls give up after 5 s, not hang. */
 static struct socket *new_sock(struct kunit *test)
 {
-	struct __kernel_sock_timeval tv = { .tv_sec = 5 };
-	struct socket *s;
-
-	KUNIT_ASSERT_EQ(test, sock_create_kern(&init_net, AF_V4V, SOCK_DGRAM, 0, &s), 0);
-	KUNIT_ASSERT_EQ(test, sock_setsockopt(s, SOL_SOCKET, SO_RCVTIMEO_NEW,
-					      KERNEL_SOCKPTR(&tv), sizeof(tv)), 0);
-	KUNIT_ASSERT_EQ(test, sock_setsockopt(s, SOL_SOCKET, SO_SNDTIMEO_NEW,
-					      KERNEL_SOCKPTR(&tv), sizeof(tv)), 0);
-	return s;
-}
-
-static struct sockaddr_v4v v4v_addr(u16 domain, u32 port)
-{
-	return (struct sockaddr_v4v){
-		.sv4v_family = AF_V4V, .sv4v_domain = domain, .sv4v_port = port };
+	return v4v_test_sock(test, SOCK_DGRAM);
 }
 
 static int do_bind(struct socket *s, u16 domain, u32 port)
 {
-	struct sockaddr_v4v a = v4v_addr(domain, port);
+	struct sockaddr_v4v a = v4v_test_addr(domain, port);
 
 	return kernel_bind(s, (struct sockaddr *)&a, sizeof(a));
 }
@@ -52,7 +38,7 @@ static int set_u32(struct socket *s, int opt, u32 val)
 
 static int send_to(struct socket *s, u32 port, const void *buf, size_t len, int flags)
 {
-	struct sockaddr_v4v a = v4v_addr(0, port);
+	struct sockaddr_v4v a = v4v_test_addr(0, port);
 	struct kvec iov = { .iov_base = (void *)buf, .iov_len = len };
 	struct msghdr msg = { .msg_name = &a, .msg_namelen = sizeof(a), .msg_flags = flags };
 
@@ -86,7 +72,7 @@ static int local_port(struct socket *s)
 static void bind_rules(struct kunit *test)
 {
 	struct socket *a = new_sock(test), *b = new_sock(test);
-	struct sockaddr_v4v addr = v4v_addr(0, 0x3001);
+	struct sockaddr_v4v addr = v4v_test_addr(0, 0x3001);
 
 	KUNIT_EXPECT_EQ(test, do_bind(a, 0, 0x3001), 0);
 	KUNIT_EXPECT_EQ(test, local_port(a), 0x3001);
@@ -198,7 +184,7 @@ static void full_ring_blocks_then_wakes(struct kunit *test)
 static void send_errors(struct kunit *test)
 {
 	struct socket *s = new_sock(test), *r = new_sock(test);
-	struct sockaddr_v4v a = v4v_addr(5, 0x3040);
+	struct sockaddr_v4v a = v4v_test_addr(5, 0x3040);
 	struct kvec iov = { .iov_base = "x", .iov_len = 1 };
 	struct msghdr msg = { };
 	char *big;
@@ -264,7 +250,7 @@ static void options_before_bind_only(struct kunit *test)
 static void connected_socket_filters_senders(struct kunit *test)
 {
 	struct socket *a = new_sock(test), *b = new_sock(test), *c = new_sock(test);
-	struct sockaddr_v4v peer = v4v_addr(0, 0x3071);
+	struct sockaddr_v4v peer = v4v_test_addr(0, 0x3071);
 	u64 dropped = v4v_stat_read(rx_dropped);
 	char buf[8];
 

@@ -17,30 +17,17 @@
 #include "../sock.h"
 #include "../stats.h"
 #include "../stream_fsm.h"
+#include "sock_test.h"
 
 static struct socket *new_sock(struct kunit *test, int type)
 {
-	struct __kernel_sock_timeval tv = { .tv_sec = 5 };
-	struct socket *s;
-
-	KUNIT_ASSERT_EQ(test, sock_create_kern(&init_net, AF_V4V, type, 0, &s), 0);
-	KUNIT_ASSERT_EQ(test, sock_setsockopt(s, SOL_SOCKET, SO_RCVTIMEO_NEW,
-					      KERNEL_SOCKPTR(&tv), sizeof(tv)), 0);
-	KUNIT_ASSERT_EQ(test, sock_setsockopt(s, SOL_SOCKET, SO_SNDTIMEO_NEW,
-					      KERNEL_SOCKPTR(&tv), sizeof(tv)), 0);
-	return s;
-}
-
-static struct sockaddr_v4v v4v_addr(u16 domain, u32 port)
-{
-	return (struct sockaddr_v4v){
-		.sv4v_family = AF_V4V, .sv4v_domain = domain, .sv4v_port = port };
+	return v4v_test_sock(test, type);
 }
 
 static struct socket *listener(struct kunit *test, int type, u32 port, int backlog)
 {
 	struct socket *s = new_sock(test, type);
-	struct sockaddr_v4v a = v4v_addr(0, port);
+	struct sockaddr_v4v a = v4v_test_addr(0, port);
 
 	KUNIT_ASSERT_EQ(test, kernel_bind(s, (struct sockaddr *)&a, sizeof(a)), 0);
 	KUNIT_ASSERT_EQ(test, kernel_listen(s, backlog), 0);
@@ -49,7 +36,7 @@ static struct socket *listener(struct kunit *test, int type, u32 port, int backl
 
 static int do_connect(struct socket *s, u32 port, int flags)
 {
-	struct sockaddr_v4v a = v4v_addr(0, port);
+	struct sockaddr_v4v a = v4v_test_addr(0, port);
 
 	return kernel_connect(s, (struct sockaddr *)&a, sizeof(a), flags);
 }
@@ -156,7 +143,7 @@ static void connect_errors(struct kunit *test)
 {
 	struct socket *c = new_sock(test, SOCK_STREAM), *b = new_sock(test, SOCK_STREAM);
 	struct socket *l = listener(test, SOCK_STREAM, 0x5004, 1), *s, *a;
-	struct sockaddr_v4v addr = v4v_addr(0, 0x5003);
+	struct sockaddr_v4v addr = v4v_test_addr(0, 0x5003);
 
 	/* No ring at all, then a bound stream socket that does not listen. */
 	KUNIT_EXPECT_EQ(test, do_connect(c, 0x5003, 0), -ECONNREFUSED);
@@ -197,7 +184,7 @@ static void connect_errors(struct kunit *test)
 static void reconnect_after_refusal(struct kunit *test)
 {
 	struct socket *l = listener(test, SOCK_STREAM, 0x5010, 4), *b, *c, *a;
-	struct sockaddr_v4v addr = v4v_addr(0, 0x5011);
+	struct sockaddr_v4v addr = v4v_test_addr(0, 0x5011);
 	char buf[4];
 
 	b = new_sock(test, SOCK_STREAM);	/* bound, not listening */
@@ -283,7 +270,7 @@ static void close_eof_or_reset(struct kunit *test)
 static void credit_bounds_the_sender(struct kunit *test)
 {
 	struct socket *l = new_sock(test, SOCK_STREAM), *c, *a;
-	struct sockaddr_v4v addr = v4v_addr(0, 0x5007);
+	struct sockaddr_v4v addr = v4v_test_addr(0, 0x5007);
 	int rcvbuf = 4096, sent = 0, n, got = 0;
 	u8 *buf = kzalloc(65536, GFP_KERNEL);
 
@@ -661,7 +648,7 @@ static void syn_flood_is_bounded(struct kunit *test)
 static void tiny_messages_stay_small(struct kunit *test)
 {
 	struct socket *l = new_sock(test, SOCK_SEQPACKET), *c, *a, *sl, *sc, *sa;
-	struct sockaddr_v4v addr = v4v_addr(0, 0x5012);
+	struct sockaddr_v4v addr = v4v_test_addr(0, 0x5012);
 	int rcvbuf = 4096, i, n = 0;
 
 	/* Stream: 2000 one-byte writes share skbs. */

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Helpers shared by the socket KUnit suites (dgram, stream). */
+#ifndef _V4V_SOCK_TEST_H
+#define _V4V_SOCK_TEST_H
+
+#include <kunit/test.h>
+#include <linux/net.h>
+#include <net/sock.h>
+#include <uapi/linux/v4v.h>
+
+/* A kernel socket whose blocking calls give up after 5 s, not hang. */
+static inline struct socket *v4v_test_sock(struct kunit *test, int type)
+{
+	struct __kernel_sock_timeval tv = { .tv_sec = 5 };
+	struct socket *s;
+
+	KUNIT_ASSERT_EQ(test, sock_create_kern(&init_net, AF_V4V, type, 0, &s), 0);
+	KUNIT_ASSERT_EQ(test, sock_setsockopt(s, SOL_SOCKET, SO_RCVTIMEO_NEW,
+					      KERNEL_SOCKPTR(&tv), sizeof(tv)), 0);
+	KUNIT_ASSERT_EQ(test, sock_setsockopt(s, SOL_SOCKET, SO_SNDTIMEO_NEW,
+					      KERNEL_SOCKPTR(&tv), sizeof(tv)), 0);
+	return s;
+}
+
+static inline struct sockaddr_v4v v4v_test_addr(u16 domain, u32 port)
+{
+	return (struct sockaddr_v4v){
+		.sv4v_family = AF_V4V, .sv4v_domain = domain, .sv4v_port = port };
+}
+
+#endif /* _V4V_SOCK_TEST_H */
