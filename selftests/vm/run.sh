@@ -10,6 +10,7 @@
 #   control-stock   negative control: Debian's Xen (no Argo compiled in)
 #   control-noargo  negative control: our Xen booted without argo=1
 #   sandbox         boot, exchange a few messages dom0 <-> domU, print it all
+#   bench           dom0 only: the benchmarks, nothing else (for tuning)
 #
 # Without --ko the module is built here against the kernel's headers.
 # Prints PASS/FAIL lines (see lib/verdict.sh); exits non-zero on any FAIL.
@@ -34,7 +35,7 @@ while (($#)); do
 	esac
 done
 case $MODE in
-full|control-stock|control-noargo|sandbox) ;;
+full|control-stock|control-noargo|sandbox|bench) ;;
 *) v4v_die "unknown mode '$MODE'" ;;
 esac
 TIER=vm-$SERIES
@@ -130,6 +131,14 @@ control-stock|control-noargo)
 			"$(grep -q 'V4VT: dom0-init: not ok [0-9]* module_load' "$LOG"; echo $?)"
 		s=$(v4v_vm_splats "$LOG" dom0 | head -n 3)
 		v4v_result "$TIER" dom0/no_kernel_splat "$([[ -z $s ]]; echo $?)" "$s"
+	} > "$results"
+	;;
+bench)
+	{
+		v4v_vm_health "$TIER" "$LOG" 1
+		v4v_vm_expect "$TIER" "$LOG" dom0-init module_load
+		v4v_result "$TIER" benchmarks_reported \
+			"$(grep -q 'BENCH json {"stream"' "$LOG"; echo $?)"
 	} > "$results"
 	;;
 sandbox)

@@ -6,7 +6,8 @@
 #            client one against the server), collect its console, unload;
 #   probe    only load v4v and show what it said (negative controls);
 #   sandbox  load v4v in dom0 and the domU, exchange a few messages, show
-#            the module's status files.
+#            the module's status files;
+#   bench    load v4v and run the benchmarks only.
 # Results are "V4VT: dom0-init: ok|not ok N name" lines; the domU's console
 # is echoed with a "DOMU| " prefix.  Ends with V4V-INIT-FINISHED.
 export PATH=/usr/lib/xen-4.17/bin:/bin:/sbin:/usr/bin:/usr/sbin
@@ -143,6 +144,12 @@ fi
 result 0 module_load
 show_status
 [ "$MODE" = probe ] && finish
+if [ "$MODE" = bench ]; then
+	timeout 600 v4v-test bench-dgram
+	timeout 600 v4v-test bench-stream
+	show_status
+	finish
+fi
 
 start_toolstack
 
