@@ -348,7 +348,8 @@ static void v4v_sock_init(struct sock *sk)
 	sock_set_flag(sk, SOCK_RCU_FREE);
 	/* sock_init_data() said TCP_CLOSE; streams keep their own states. */
 	sk->sk_state = V4V_ST_CLOSED;
-	vs->ring_len = V4V_RING_SIZE_DEFAULT;
+	vs->ring_len = sk->sk_type == SOCK_DGRAM ? V4V_RING_SIZE_DEFAULT :
+						   V4V_RING_SIZE_STREAM;
 	vs->partner = V4V_DOMID_ANY;
 	INIT_LIST_HEAD(&vs->st.accept_node);
 	INIT_LIST_HEAD(&vs->st.live);

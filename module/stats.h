@@ -24,6 +24,9 @@ struct v4v_stats {
 	atomic64_t stream_bad;		/* malformed or lying stream messages */
 	atomic64_t stream_dropped;	/* stream messages no connection wanted */
 	atomic64_t stream_refused;	/* connection requests refused */
+	atomic64_t stream_pumped;	/* stream payload bytes queued by a pump */
+	atomic64_t stream_direct;	/* stream payload bytes copied from the ring */
+	atomic64_t stream_parked;	/* events taken by a parked task */
 	atomic64_t rings_live;		/* ring memory allocated now */
 	atomic64_t ring_pages_live;
 };

@@ -358,6 +358,9 @@ static int stream_release(struct socket *sock)
 	vs = v4v_sk(sk);
 	lock_sock(sk);
 	sp = vs->st.sport;
+	/* Unread data in the ring counts as unread (an RST, see teardown). */
+	if (sp && v4v_st_can_receive(sk->sk_state) && v4v_sport_has_msg(sp))
+		v4v_sport_take(sk, NULL);
 	if (sp) {
 		spin_lock(&sp->lock);
 		if (sp->listener == sk) {
@@ -395,6 +398,9 @@ static __poll_t stream_poll(struct file *file, struct socket *sock, poll_table *
 	__poll_t mask = 0;
 
 	sock_poll_wait(file, sock, wait);
+	/* Set once bound, and the port outlives the socket. */
+	if (READ_ONCE(vs->st.sport))
+		v4v_sport_poll(vs->st.sport);
 	shut = READ_ONCE(sk->sk_shutdown);
 	if (READ_ONCE(sk->sk_err))
 		mask |= EPOLLERR;

@@ -32,10 +32,21 @@ struct v4v_sport {
 	u32 port;
 	u16 partner;
 	struct work_struct pump;	/* drains the ring into connections */
+	struct delayed_work later;	/* the pump, after an owner left */
 	struct rcu_work free_work;	/* after the last event may look at us */
+
+	/*
+	 * The task that owns the port (v4v_sport_park()), and its token:
+	 * parked and unparked with cmpxchg, taken by an event with xchg.
+	 */
+	struct task_struct *owner;
+	struct task_struct *parked;
+	struct sock *parked_sk;		/* whose queue the parked task sleeps on */
+	u32 head_off;			/* rx_lock: payload of the head message taken */
 
 	spinlock_t lock;		/* the fields below */
 	DECLARE_HASHTABLE(conns, 6);	/* by (peer domain, peer port, conid) */
+	unsigned int nconns;		/* in conns */
 	struct sock *listener;		/* listening on this port (a ref), or NULL */
 	struct list_head accept_q;	/* children not yet accepted */
 	bool stalled;			/* pump waits for an OpenXT peer's reader */
@@ -51,6 +62,21 @@ void v4v_sport_put(struct v4v_sport *sp);
 void v4v_sport_hash(struct v4v_sport *sp, struct sock *sk);
 void v4v_sport_unhash(struct v4v_sport *sp, struct sock *sk);
 void v4v_sport_kick(struct v4v_sport *sp);
+bool v4v_sport_park(struct v4v_sport *sp, struct sock *sk);
+bool v4v_sport_woken(struct v4v_sport *sp);
+void v4v_sport_unpark(struct v4v_sport *sp);
+
+/* Where a reader wants payload copied straight from the ring. */
+struct v4v_direct {
+	struct msghdr *msg;
+	size_t room;			/* bytes msg may still take */
+	size_t copied;			/* bytes copied into msg */
+	bool fault;			/* msg's memory was not writable */
+};
+
+void v4v_sport_take(struct sock *sk, struct v4v_direct *d);
+bool v4v_sport_has_msg(struct v4v_sport *sp);
+void v4v_sport_poll(struct v4v_sport *sp);
 int v4v_sport_wq_init(void);
 void v4v_sport_wq_exit(void);
 

@@ -223,10 +223,47 @@ static int tx_error(struct sock *sk)
 }
 
 /*
- * Sleep on sk until done(sk, arg), a signal or the end of timeo; lock_sock
- * held, and released while asleep.  0 means "look again".
+ * A call that owns its port while it runs (v4v_sport_park()): it takes the
+ * ring's messages itself, when it starts and after each event.
  */
-static int stream_wait(struct sock *sk, long *timeo,
+struct port_owner {
+	struct v4v_sport *sp;
+	bool parked;
+	bool look;			/* the ring may hold something for us */
+};
+
+static void own_port(struct sock *sk, struct port_owner *o)
+{
+	o->sp = v4v_sk(sk)->st.sport;
+	o->parked = o->sp && v4v_sport_park(o->sp, sk);
+	o->look = true;
+}
+
+/* Should the caller take the ring's messages now?  Parks again first. */
+static bool port_has_msg(struct sock *sk, struct port_owner *o)
+{
+	if (o->parked && v4v_sport_woken(o->sp)) {
+		o->parked = v4v_sport_park(o->sp, sk);
+		o->look = true;
+	}
+	if (!o->look)
+		return false;
+	o->look = false;
+	return o->sp && v4v_sport_has_msg(o->sp);
+}
+
+static void disown_port(struct port_owner *o)
+{
+	if (o->parked)
+		v4v_sport_unpark(o->sp);
+}
+
+/*
+ * Sleep on sk until done(sk, arg), an event for owner o, a signal or the
+ * end of timeo; lock_sock held, and released while asleep.  0 means "look
+ * again".
+ */
+static int stream_wait(struct sock *sk, long *timeo, struct port_owner *o,
 		       bool (*done)(struct sock *sk, u32 arg), u32 arg)
 {
 	DEFINE_WAIT_FUNC(wait, woken_wake_function);
@@ -237,8 +274,11 @@ static int stream_wait(struct sock *sk, long *timeo,
 	if (signal_pending(current))
 		return sock_intr_errno(t);
 	add_wait_queue(sk_sleep(sk), &wait);
-	sk_wait_event(sk, timeo, done(sk, arg), &wait);
+	sk_wait_event(sk, timeo, done(sk, arg) || (o->parked && v4v_sport_woken(o->sp)),
+		      &wait);
 	remove_wait_queue(sk_sleep(sk), &wait);
+	/* Whoever woke us, the ring may hold ours: the owner could be busy. */
+	o->look = true;
 	if (signal_pending(current))
 		return sock_intr_errno(t);
 	return 0;
@@ -311,6 +351,7 @@ int v4v_stream_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 	struct v4v_sock *vs = v4v_sk(sk);
 	struct v4v_stream *st = &vs->st;
 	bool seq = sk->sk_type == SOCK_SEQPACKET;
+	struct port_owner o;
 	u32 hl, max, room, chunk;
 	size_t sent = 0;
 	long timeo, ret;
@@ -326,7 +367,11 @@ int v4v_stream_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 		goto out;
 	}
 	timeo = sock_sndtimeo(sk, msg->msg_flags & MSG_DONTWAIT);
+	own_port(sk, &o);
 	do {
+		/* Credit, most likely; data for a reader goes to the queue. */
+		if (port_has_msg(sk, &o))
+			v4v_sport_take(sk, NULL);
 		err = tx_error(sk);
 		if (err)
 			break;
@@ -341,7 +386,7 @@ int v4v_stream_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 			break;
 		}
 		if (room < (seq ? v4v_stream_cost(sk, len) : 1)) {
-			err = stream_wait(sk, &timeo, credit_or_end,
+			err = stream_wait(sk, &timeo, &o, credit_or_end,
 					  seq ? v4v_stream_cost(sk, len) : 1);
 			if (err)
 				break;
@@ -363,9 +408,12 @@ int v4v_stream_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 			err = -EAGAIN;
 			if (!timeo)
 				break;
+			/* Asleep elsewhere, we cannot take our port's events. */
+			disown_port(&o);
 			release_sock(sk);
 			timeo = v4v_tx_wait(gen, timeo);
 			lock_sock(sk);
+			own_port(sk, &o);
 			err = timeo < 0 ? sock_intr_errno(t) : 0;
 			if (err)
 				break;
@@ -391,6 +439,7 @@ int v4v_stream_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 		st->tx_cnt += v4v_stream_cost(sk, chunk);
 		sent += chunk;
 	} while (sent < len);
+	disown_port(&o);
 out:
 	release_sock(sk);
 	if (!sent && err == -EPIPE && !(msg->msg_flags & MSG_NOSIGNAL))
@@ -449,11 +498,11 @@ static bool data_or_end(struct sock *sk, u32 have)
 }
 
 /* Wait for data; the peer may be waiting for our credit to send it. */
-static int wait_data(struct sock *sk, long *timeo, u32 have)
+static int wait_data(struct sock *sk, long *timeo, struct port_owner *o, u32 have)
 {
 	if (*timeo)
 		v4v_stream_maybe_credit(sk);
-	return stream_wait(sk, timeo, data_or_end, have);
+	return stream_wait(sk, timeo, o, data_or_end, have);
 }
 
 /* Nothing (more) will come: the error to report, or 0 for end of file. */
@@ -470,8 +519,22 @@ static bool rx_finished(struct sock *sk, int *err)
 	return false;
 }
 
+/*
+ * Take what the port's ring holds for sk (the pump may not have run yet,
+ * or a parked wait was woken), copying into msg as far as room allows.
+ * Returns the bytes copied, or -EFAULT if msg could take none.
+ */
+static int read_ring(struct sock *sk, struct msghdr *msg, size_t room, bool peek)
+{
+	struct v4v_direct d = { .msg = msg, .room = room };
+
+	v4v_sport_take(sk, peek ? NULL : &d);
+	return d.fault && !d.copied ? -EFAULT : d.copied;
+}
+
 /* Copy up to len bytes of the byte stream (a copy, with MSG_PEEK). */
-static int stream_read(struct sock *sk, struct msghdr *msg, size_t len, int flags)
+static int stream_read(struct sock *sk, struct msghdr *msg, size_t len, int flags,
+		       struct port_owner *o)
 {
 	bool peek = flags & MSG_PEEK;
 	int target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
@@ -510,12 +573,20 @@ static int stream_read(struct sock *sk, struct msghdr *msg, size_t len, int flag
 		}
 		if (copied >= target || copied >= len)
 			break;
+		if (port_has_msg(sk, o)) {
+			err = read_ring(sk, msg, len - copied, peek);
+			if (err < 0)
+				goto done;
+			copied += err;
+			err = 0;
+			continue;
+		}
 		if (rx_finished(sk, &err)) {
 			if (copied)
 				err = 0;
 			break;
 		}
-		err = wait_data(sk, &timeo, peek ? copied : 0);
+		err = wait_data(sk, &timeo, o, peek ? copied : 0);
 		if (err) {
 			if (copied)
 				err = 0;
@@ -527,7 +598,8 @@ done:
 }
 
 /* One record: at most len bytes of it, the rest dropped (MSG_TRUNC). */
-static int record_read(struct sock *sk, struct msghdr *msg, size_t len, int flags)
+static int record_read(struct sock *sk, struct msghdr *msg, size_t len, int flags,
+		       struct port_owner *o)
 {
 	long timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
 	struct sk_buff *skb;
@@ -535,9 +607,13 @@ static int record_read(struct sock *sk, struct msghdr *msg, size_t len, int flag
 	u32 n;
 
 	while (!(skb = skb_peek(&sk->sk_receive_queue))) {
+		if (port_has_msg(sk, o)) {
+			v4v_sport_take(sk, NULL);
+			continue;
+		}
 		if (rx_finished(sk, &err))
 			return err;
-		err = wait_data(sk, &timeo, 0);
+		err = wait_data(sk, &timeo, o, 0);
 		if (err)
 			return err;
 	}
@@ -562,6 +638,7 @@ int v4v_stream_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 {
 	struct sock *sk = sock->sk;
 	struct v4v_sock *vs = v4v_sk(sk);
+	struct port_owner o;
 	int ret;
 
 	if (flags & MSG_ERRQUEUE)
@@ -576,10 +653,12 @@ int v4v_stream_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 		ret = -ENOTCONN;
 		goto out;
 	}
+	own_port(sk, &o);
 	if (sk->sk_type == SOCK_SEQPACKET)
-		ret = record_read(sk, msg, len, flags);
+		ret = record_read(sk, msg, len, flags, &o);
 	else
-		ret = stream_read(sk, msg, len, flags);
+		ret = stream_read(sk, msg, len, flags, &o);
+	disown_port(&o);
 	if (ret >= 0 && msg->msg_name) {
 		struct sockaddr_v4v *a = msg->msg_name;
 
@@ -617,6 +696,9 @@ int v4v_stream_inq(struct sock *sk)
 	int n;
 
 	lock_sock(sk);
+	/* Count what the ring holds for us too (see v4v_sport_park()). */
+	if (v4v_st_can_receive(sk->sk_state) && v4v_sport_has_msg(v4v_sk(sk)->st.sport))
+		v4v_sport_take(sk, NULL);
 	if (sk->sk_type == SOCK_SEQPACKET) {
 		skb = skb_peek(&sk->sk_receive_queue);
 		n = skb ? skb->len : 0;

@@ -37,6 +37,14 @@
 
 static struct workqueue_struct *v4v_stream_wq;
 
+/*
+ * How long messages nobody owns or waits for stay in the ring before the
+ * pump takes them: long enough for a reader in a loop (even one that QEMU
+ * deschedules) to come back and take them itself.  Nobody can be waiting
+ * for them meanwhile: poll() and FIONREAD take them at once.
+ */
+#define V4V_STREAM_LATER	msecs_to_jiffies(10)
+
 static u32 conn_key(u16 domain, u32 port, u32 conid)
 {
 	return jhash_3words(domain, port, conid, 0);
@@ -63,14 +71,22 @@ void v4v_sport_hash(struct v4v_sport *sp, struct sock *sk)
 	spin_lock(&sp->lock);
 	hash_add(sp->conns, &vs->st.node,
 		 conn_key(vs->peer.domain_id, vs->peer.aport, vs->st.conid));
+	sp->nconns++;
 	spin_unlock(&sp->lock);
 }
 
 void v4v_sport_unhash(struct v4v_sport *sp, struct sock *sk)
 {
 	spin_lock(&sp->lock);
-	hash_del(&v4v_sk(sk)->st.node);
+	/* A listener, or a connection that never got this far, is not in. */
+	if (hash_hashed(&v4v_sk(sk)->st.node)) {
+		hash_del(&v4v_sk(sk)->st.node);
+		sp->nconns--;
+	}
 	spin_unlock(&sp->lock);
+	/* Events look at it under RCU only while it is hashed (sk_free). */
+	if (READ_ONCE(sp->parked_sk) == sk)
+		WRITE_ONCE(sp->parked_sk, NULL);
 }
 
 /* Run the pump again: a reader made room after the port stalled. */
@@ -78,6 +94,92 @@ void v4v_sport_kick(struct v4v_sport *sp)
 {
 	if (READ_ONCE(sp->stalled))
 		queue_work(v4v_stream_wq, &sp->pump);
+}
+
+/*
+ * Owning a port.  A task in a call on the port's only connection owns the
+ * port: the ring's events then wake it instead of queueing the pump, and
+ * it takes the messages itself (v4v_sport_take()), a reader copying data
+ * straight into its buffer: one copy and one wake-up fewer than the
+ * pump's way.  Only a port that carries nothing else may be owned, so a
+ * task that is slow to run delays nobody else's messages.
+ *
+ * The owner parks a token (itself) before it looks at the ring or sleeps;
+ * an event takes the token (xchg) and wakes the socket's waiters.  An
+ * event that finds the owner without its token leaves the message alone:
+ * the owner was woken and parks again before it looks.  Of two waiters,
+ * each learns whether an event came for it.
+ */
+bool v4v_sport_park(struct v4v_sport *sp, struct sock *sk)
+{
+	bool solo;
+
+	spin_lock(&sp->lock);
+	solo = !sp->listener && sp->nconns == 1;
+	spin_unlock(&sp->lock);
+	if (!solo)
+		return false;
+	/* Always sk (the port's only connection); cmpxchg orders it first. */
+	WRITE_ONCE(sp->parked_sk, sk);
+	if (cmpxchg(&sp->parked, NULL, current))
+		return false;
+	WRITE_ONCE(sp->owner, current);
+	/* The owner looks at the ring next: no need to pump it later. */
+	if (delayed_work_pending(&sp->later))
+		cancel_delayed_work(&sp->later);
+	return true;
+}
+
+/* An event came since the caller parked. */
+bool v4v_sport_woken(struct v4v_sport *sp)
+{
+	return READ_ONCE(sp->parked) != current;
+}
+
+/*
+ * Stop owning the port.  What the ring still holds goes to the pump, a
+ * moment later: an owner that comes straight back (a reader in a loop)
+ * takes it first, and poll() sees the rest soon enough.
+ */
+void v4v_sport_unpark(struct v4v_sport *sp)
+{
+	cmpxchg(&sp->parked, current, NULL);
+	cmpxchg(&sp->owner, current, NULL);
+	/* No owner, then look: pairs with the barrier in owner_will_look(). */
+	smp_mb();
+	if (v4v_sport_has_msg(sp))
+		queue_delayed_work(v4v_stream_wq, &sp->later, V4V_STREAM_LATER);
+}
+
+/*
+ * The port's owner was woken and will look at the ring before it sleeps
+ * or leaves: a new message is its business.
+ */
+static bool owner_will_look(struct v4v_sport *sp)
+{
+	/* The message first, then the owner: pairs with v4v_sport_unpark(). */
+	smp_mb();
+	return READ_ONCE(sp->owner);
+}
+
+/* Give an event to the port's owner, if there is one: true if taken. */
+static bool hand_over(struct v4v_sport *sp)
+{
+	struct sock *sk;
+
+	if (!READ_ONCE(sp->parked) || !xchg(&sp->parked, NULL))
+		return false;
+	/*
+	 * The owner's socket is freed by RCU (SOCK_RCU_FREE) and our callers
+	 * hold RCU or a reference, so it outlives this even if the owner
+	 * leaves at once.  xchg orders the parked_sk read after it.
+	 */
+	sk = READ_ONCE(sp->parked_sk);
+	if (!sk)
+		return false;	/* unhashed under a failing connect: the pump's */
+	v4v_stat_inc(stream_parked);
+	sk->sk_data_ready(sk);
+	return true;
 }
 
 /* Copy the first n payload bytes of m (n at most its length). */
@@ -215,13 +317,65 @@ static void violation(struct sock *sk)
 			 .err = -ECONNRESET }, true);
 }
 
+/* Copy up to n payload bytes of m, from offset off, to d's reader. */
+static u32 copy_direct(struct v4v_ring *ring, const struct v4v_ring_msg *m,
+		       u32 off, u32 n, struct v4v_direct *d)
+{
+	struct v4v_ring_chunk c[2];
+	unsigned int i, k;
+	u32 done = 0, got;
+
+	k = v4v_ring_msg_chunks(&ring->view, m, off, n, c);
+	for (i = 0; i < k; i++) {
+		got = copy_to_iter(c[i].p, c[i].n, &d->msg->msg_iter);
+		done += got;
+		if (got < c[i].n) {
+			d->fault = true;	/* the rest waits for a better buffer */
+			break;
+		}
+	}
+	d->copied += done;
+	return done;
+}
+
+/*
+ * Payload bytes [off, off + len) of m for sk: straight to d's reader as far
+ * as it has room (when nothing older is queued), the rest to sk's queue.
+ * False leaves m in the ring: partly read (sp->head_off says how far), or
+ * no memory for the rest (the port stalls until a reader kicks it).
+ */
+static bool rx_payload(struct v4v_sport *sp, struct v4v_ring *ring, struct sock *sk,
+		       const struct v4v_ring_msg *m, u32 off, u32 len,
+		       struct v4v_direct *d)
+{
+	u32 took;
+
+	lockdep_assert_held(&ring->rx_lock);
+	if (d && skb_queue_empty(&sk->sk_receive_queue)) {
+		took = copy_direct(ring, m, off, min_t(size_t, len, d->room - d->copied), d);
+		v4v_sk(sk)->st.fwd_cnt += took;
+		v4v_stat_add(stream_direct, took);
+		if (took < len) {
+			sp->head_off += took;
+			return false;
+		}
+		return true;
+	}
+	if (deliver(sk, ring, m, off, len)) {
+		WRITE_ONCE(sp->stalled, true);
+		return false;
+	}
+	v4v_stat_add(stream_pumped, len);
+	return true;
+}
+
 /*
  * Message m for connection sk; lock_sock held.  Returns false to leave it
- * in the ring (an OpenXT peer's reader is a window behind, or no memory).
+ * in the ring: see rx_payload().
  */
 static bool conn_rx(struct v4v_sport *sp, struct v4v_ring *ring, struct sock *sk,
 		    const struct v4v_ring_msg *m, enum v4v_st_event ev,
-		    const u8 *buf, u32 n)
+		    const u8 *buf, u32 n, struct v4v_direct *d)
 {
 	struct v4v_stream *st = &v4v_sk(sk)->st;
 	struct v4v_stream_credit credit;
@@ -230,6 +384,16 @@ static bool conn_rx(struct v4v_sport *sp, struct v4v_ring *ring, struct sock *sk
 	bool has_credit = false;
 	u32 hl = sizeof(struct v4v_stream_hdr), len;
 
+	/* The rest of a data message a reader took part of: checked, applied. */
+	if (sp->head_off) {
+		hl = v4v_stream_hdr_len(st) + sp->head_off;
+		len = m->payload_len - hl;
+		if (!(READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN))
+			return rx_payload(sp, ring, sk, m, hl, len, d);
+		st->fwd_cnt += len;	/* shut for reading since: gone, credited */
+		v4v_stream_maybe_credit(sk);
+		return true;
+	}
 	if (ev == V4V_EV_RX_ACK && sk->sk_state == V4V_ST_SYN_SENT &&
 	    parse_hello(buf, n, &hello)) {
 		if (hello.type != v4v_stream_wire_type(sk)) {
@@ -272,8 +436,10 @@ static bool conn_rx(struct v4v_sport *sp, struct v4v_ring *ring, struct sock *sk
 			 */
 			violation(sk);
 			return true;
-		} else if (deliver(sk, ring, m, hl, len)) {
-			WRITE_ONCE(sp->stalled, true);
+		} else if (!rx_payload(sp, ring, sk, m, hl, len, d)) {
+			/* Partly read: the rest is data only, the step is due now. */
+			if (sp->head_off)
+				v4v_stream_apply(sk, step, true);
 			return false;
 		}
 	}
@@ -335,6 +501,7 @@ static void listener_rx(struct v4v_sport *sp, struct sock *listener,
 		if (sp->listener == listener && !backlog_full(listener)) {
 			hash_add(sp->conns, &cvs->st.node,
 				 conn_key(m->src_domain, m->src_port, conid));
+			sp->nconns++;
 			list_add_tail(&cvs->st.accept_node, &sp->accept_q);
 			sk_acceptq_added(listener);
 			queued = true;
@@ -360,52 +527,84 @@ refuse:
 	v4v_stream_send_rst(sp, m->src_domain, m->src_port, conid);
 }
 
+/* A stream message's headers, as far as the payload has them. */
+struct rx_head {
+	u8 buf[sizeof(struct v4v_stream_hdr) + sizeof(struct v4v_stream_hello)];
+	u32 n;
+	struct v4v_stream_hdr hdr;
+	enum v4v_st_event ev;
+};
+
+/* Read m's headers into h; false for a message no connection could take. */
+static bool rx_parse(struct v4v_ring *ring, const struct v4v_ring_msg *m,
+		     struct rx_head *h)
+{
+	h->n = min_t(u32, m->payload_len, sizeof(h->buf));
+	if (m->type != V4V_MSG_STREAM || h->n < sizeof(h->hdr)) {
+		v4v_stat_inc(stream_bad);
+		return false;
+	}
+	msg_head(ring, m, h->buf, h->n);
+	memcpy(&h->hdr, h->buf, sizeof(h->hdr));
+	if (h->hdr.flags & ~V4V_STREAM_KNOWN) {
+		v4v_stat_inc(stream_bad);
+		return false;
+	}
+	h->ev = flags_event(h->hdr.flags);
+	return true;
+}
+
+/* The connection m is for, or for a SYN the listener (*listener); held. */
+static struct sock *rx_owner(struct v4v_sport *sp, const struct v4v_ring_msg *m,
+			     const struct rx_head *h, bool *listener)
+{
+	struct sock *sk;
+
+	spin_lock(&sp->lock);
+	sk = sport_find(sp, m->src_domain, m->src_port, h->hdr.conid);
+	*listener = !sk && h->ev == V4V_EV_RX_SYN && sp->listener;
+	if (*listener)
+		sk = sp->listener;
+	if (sk)
+		sock_hold(sk);
+	spin_unlock(&sp->lock);
+	return sk;
+}
+
+/* Release m, and forget how much of it a reader took. */
+static void rx_consumed(struct v4v_sport *sp, struct v4v_ring *ring,
+			const struct v4v_ring_msg *m)
+{
+	v4v_ring_consumed_quiet(ring, m);
+	sp->head_off = 0;
+}
+
 /* Dispatch one message; false leaves it in the ring. */
 static bool pump_one(struct v4v_sport *sp, struct v4v_ring *ring,
 		     const struct v4v_ring_msg *m)
 {
-	u8 buf[sizeof(struct v4v_stream_hdr) + sizeof(struct v4v_stream_hello)];
-	u32 n = min_t(u32, m->payload_len, sizeof(buf));
-	struct v4v_stream_hdr hdr;
-	enum v4v_st_event ev;
-	bool listener = false, keep = true;
+	struct rx_head h;
+	bool listener, keep = true;
 	struct sock *sk;
 
-	if (m->type != V4V_MSG_STREAM || n < sizeof(hdr)) {
-		v4v_stat_inc(stream_bad);
+	if (!rx_parse(ring, m, &h))
 		return true;
-	}
-	msg_head(ring, m, buf, n);
-	memcpy(&hdr, buf, sizeof(hdr));
-	if (hdr.flags & ~V4V_STREAM_KNOWN) {
-		v4v_stat_inc(stream_bad);
-		return true;
-	}
-	ev = flags_event(hdr.flags);
-
-	spin_lock(&sp->lock);
-	sk = sport_find(sp, m->src_domain, m->src_port, hdr.conid);
-	if (!sk && ev == V4V_EV_RX_SYN && sp->listener) {
-		sk = sp->listener;
-		listener = true;
-	}
-	if (sk)
-		sock_hold(sk);
-	spin_unlock(&sp->lock);
-
+	sk = rx_owner(sp, m, &h, &listener);
 	if (!sk) {
-		struct v4v_st_step step = v4v_st_step(V4V_ST_CLOSED, ev);
+		struct v4v_st_step step = v4v_st_step(V4V_ST_CLOSED, h.ev);
 
 		v4v_stat_inc(stream_dropped);
 		if (step.actions & V4V_ACT_SEND_RST)
-			v4v_stream_send_rst(sp, m->src_domain, m->src_port, hdr.conid);
+			v4v_stream_send_rst(sp, m->src_domain, m->src_port, h.hdr.conid);
 		return true;
 	}
 	if (listener) {
-		listener_rx(sp, sk, m, hdr.conid, buf, n);
+		listener_rx(sp, sk, m, h.hdr.conid, h.buf, h.n);
+	} else if (hand_over(sp) || owner_will_look(sp)) {
+		keep = false;	/* sk's owner takes it, and what follows */
 	} else {
 		lock_sock(sk);
-		keep = conn_rx(sp, ring, sk, m, ev, buf, n);
+		keep = conn_rx(sp, ring, sk, m, h.ev, h.buf, h.n, NULL);
 		release_sock(sk);
 	}
 	sock_put(sk);
@@ -428,7 +627,7 @@ static void sport_pump(struct work_struct *work)
 	while (!v4v_ring_peek_locked(ring, &m)) {
 		if (!pump_one(sp, ring, &m))
 			break;
-		v4v_ring_consumed_quiet(ring, &m);
+		rx_consumed(sp, ring, &m);
 		done++;
 	}
 	mutex_unlock(&ring->rx_lock);
@@ -438,10 +637,149 @@ static void sport_pump(struct work_struct *work)
 	v4v_sport_put(sp);	/* maybe the last, now that the ring is unlocked */
 }
 
+/*
+ * The notify hypercall after consuming matters only to a sender Argo
+ * refused for want of room: it waits for our notify.  A v4v peer's
+ * message is never bigger than V4V_STREAM_CHUNK_MAX and its headers, so if
+ * the ring always had room for that while we consumed, nobody can have
+ * been refused and the hypercall is skipped.  The producer's indexes are
+ * not trusted: a bogus one just means "notify".
+ */
+struct ring_mark {
+	u32 tx;			/* the producer's index when we started */
+	u32 room;		/* free bytes then */
+	u32 used;		/* used bytes then */
+};
+
+static void ring_mark(struct v4v_ring *ring, struct ring_mark *k)
+{
+	const struct v4v_ring_view *v = &ring->view;
+	u32 rx = READ_ONCE(v->hdr->rx_ptr);
+
+	k->tx = READ_ONCE(v->hdr->tx_ptr);
+	if (rx >= v->len || k->tx >= v->len) {
+		k->tx = U32_MAX;
+		return;
+	}
+	k->used = v4v_ring_used(rx, k->tx, v->len);
+	k->room = v->len - k->used;
+}
+
+/* Was the room ever short of the biggest message, after consuming taken bytes? */
+static bool ring_was_tight(struct v4v_ring *ring, const struct ring_mark *k, u32 taken)
+{
+	const struct v4v_ring_view *v = &ring->view;
+	u32 tx = READ_ONCE(v->hdr->tx_ptr);
+	/* One slot more: Argo never fills the last one. */
+	u32 biggest = v4v_ring_msg_slot(V4V_STREAM_CHUNK_MAX + sizeof(struct v4v_stream_hdr) +
+					sizeof(struct v4v_stream_credit)) + V4V_ARGO_MSG_SLOT_SIZE;
+
+	if (k->tx == U32_MAX || tx >= v->len)
+		return true;
+	/* Past this the producer may have gone round the ring: can't tell. */
+	if (taken >= k->used)
+		return true;
+	/* Room fell at most by what was produced since: the worst case. */
+	return k->room < v4v_ring_used(k->tx, tx, v->len) + biggest;
+}
+
+/**
+ * v4v_sport_take - take sk's messages from its port's ring, as the pump would
+ * @sk: a connection; lock_sock held, dropped and taken again
+ * @d: where data goes first (a stream reader's buffer), or NULL: the queue
+ *
+ * For a task that owns the port (v4v_sport_park()), or found its queue
+ * empty and the ring not.  Stops at a message for anyone else, and leaves
+ * it to the pump; stops where the reader has no room.
+ */
+void v4v_sport_take(struct sock *sk, struct v4v_direct *d)
+{
+	struct v4v_sport *sp = v4v_sk(sk)->st.sport;
+	/* Acquire: pairs with the binder's release, as in the pump. */
+	struct v4v_ring *ring = smp_load_acquire(&sp->ring);
+	struct v4v_ring_msg m;
+	struct ring_mark mark;
+	bool listener, tight, foreign = false;
+	u32 taken = 0;
+	struct rx_head h;
+	struct sock *owner;
+
+	sock_owned_by_me(sk);
+	if (!ring)
+		return;
+	/* The pump's lock order: the ring's lock, then the socket's. */
+	release_sock(sk);
+	mutex_lock(&ring->rx_lock);
+	lock_sock(sk);
+	ring_mark(ring, &mark);
+	while (!v4v_ring_peek_locked(ring, &m)) {
+		if (d && (d->copied == d->room || d->fault))
+			break;
+		if (rx_parse(ring, &m, &h)) {
+			owner = rx_owner(sp, &m, &h, &listener);
+			if (owner)
+				sock_put(owner);	/* sk holds it if it is sk */
+			if (owner != sk) {
+				foreign = true;
+				break;
+			}
+			if (!conn_rx(sp, ring, sk, &m, h.ev, h.buf, h.n, d))
+				break;
+		}
+		taken += v4v_ring_msg_slot(m.payload_len);
+		rx_consumed(sp, ring, &m);
+	}
+	/* An OpenXT peer may send bigger messages: it always hears. */
+	tight = taken && (!v4v_sk(sk)->st.ext || ring_was_tight(ring, &mark, taken));
+	mutex_unlock(&ring->rx_lock);
+	if (tight)
+		v4v_rings_notify();
+	/* A message for someone else: only the pump may take it. */
+	if (foreign)
+		queue_work(v4v_stream_wq, &sp->pump);
+}
+
+/* poll() waits on sk: what the ring holds must reach its queue now. */
+void v4v_sport_poll(struct v4v_sport *sp)
+{
+	if (v4v_sport_has_msg(sp))
+		queue_work(v4v_stream_wq, &sp->pump);
+}
+
+/* The port's ring holds messages (a lockless hint). */
+bool v4v_sport_has_msg(struct v4v_sport *sp)
+{
+	/* Acquire: pairs with the binder's release, as in the pump. */
+	struct v4v_ring *ring = smp_load_acquire(&sp->ring);
+
+	return ring && v4v_ring_has_msg(&ring->view);
+}
+
 /* The ring has messages; any context, under RCU (see rings.h). */
 static void sport_data_ready(struct v4v_ring *ring)
 {
 	struct v4v_sport *sp = ring->owner;
+	struct sock *sk;
+
+	if (hand_over(sp) || owner_will_look(sp))
+		return;
+	/*
+	 * Nobody owns the port and nobody waits on its connection (not even
+	 * poll): a reader that comes soon takes the messages itself, one copy
+	 * instead of two.  If none comes, the pump takes them a little later.
+	 * The barrier in skwq_has_sleeper() pairs with sock_poll_wait()'s.
+	 */
+	sk = READ_ONCE(sp->parked_sk);
+	if (sk && !skwq_has_sleeper(rcu_dereference(sk->sk_wq)))
+		queue_delayed_work(v4v_stream_wq, &sp->later, V4V_STREAM_LATER);
+	else
+		queue_work(v4v_stream_wq, &sp->pump);
+}
+
+/* An owner left messages behind: the pump takes them unless it came back. */
+static void sport_later(struct work_struct *work)
+{
+	struct v4v_sport *sp = container_of(to_delayed_work(work), struct v4v_sport, later);
 
 	queue_work(v4v_stream_wq, &sp->pump);
 }
@@ -452,6 +790,7 @@ static void sport_free(struct work_struct *work)
 					    free_work);
 
 	/* A grace period passed since the ring's last put: no more events. */
+	cancel_delayed_work_sync(&sp->later);
 	cancel_work_sync(&sp->pump);
 	kfree(sp);
 }
@@ -494,6 +833,7 @@ int v4v_stream_bind_locked(struct v4v_sock *vs, u32 port, u16 partner)
 		return -ENOMEM;
 	kref_init(&sp->ref);
 	INIT_WORK(&sp->pump, sport_pump);
+	INIT_DELAYED_WORK(&sp->later, sport_later);
 	spin_lock_init(&sp->lock);
 	hash_init(sp->conns);
 	INIT_LIST_HEAD(&sp->accept_q);

@@ -16,6 +16,7 @@
 #include "../rings.h"
 #include "../sock.h"
 #include "../stats.h"
+#include "../stream.h"
 #include "../stream_fsm.h"
 #include "sock_test.h"
 
@@ -736,6 +737,58 @@ static void nothing_leaked(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, v4v_stat_read(ring_pages_live), 0);
 }
 
+/*
+ * A reader on a port that carries only its connection copies data straight
+ * from the ring, even a message it has room for only part of; what it
+ * leaves reaches its queue for poll() and the next read, in order.
+ */
+static void reader_takes_from_ring(struct kunit *test)
+{
+	struct socket *l = listener(test, SOCK_STREAM, 0x5016, 4), *c, *a;
+	const u32 total = 10000, part = 3000;
+	u8 *tx = kunit_kmalloc(test, total, GFP_KERNEL);
+	u8 *rx = kunit_kzalloc(test, total, GFP_KERNEL);
+	s64 direct, pumped;
+	__poll_t mask = 0;
+	u32 i;
+	int t;
+
+	KUNIT_ASSERT_NOT_NULL(test, tx);
+	KUNIT_ASSERT_NOT_NULL(test, rx);
+	for (i = 0; i < total; i++)
+		tx[i] = pattern(i);
+	/* The client's port is its own; the listener shares a's with it. */
+	pair(test, l, 0x5016, SOCK_STREAM, &c, &a);
+	KUNIT_EXPECT_EQ(test, recv_buf(c, rx, 1, MSG_DONTWAIT, NULL), -EAGAIN);
+
+	direct = atomic64_read(&v4v_stats.stream_direct);
+	pumped = atomic64_read(&v4v_stats.stream_pumped);
+	KUNIT_ASSERT_EQ(test, send_buf(a, tx, total, 0), (int)total);
+	KUNIT_EXPECT_EQ(test, recv_buf(c, rx, part, MSG_DONTWAIT, NULL), (int)part);
+	KUNIT_EXPECT_EQ(test, recv_buf(c, rx + part, total, MSG_DONTWAIT, NULL),
+			(int)(total - part));
+	KUNIT_EXPECT_EQ(test, memcmp(tx, rx, total), 0);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&v4v_stats.stream_direct) - direct, (s64)total);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&v4v_stats.stream_pumped) - pumped, 0);
+
+	/* Part of a message read, nobody reading on: poll() sees the rest. */
+	memset(rx, 0, total);
+	KUNIT_ASSERT_EQ(test, send_buf(a, tx, total, 0), (int)total);
+	KUNIT_EXPECT_EQ(test, recv_buf(c, rx, part, MSG_DONTWAIT, NULL), (int)part);
+	for (t = 0; t < 100 && !(mask & EPOLLIN); t++) {
+		mask = c->ops->poll(NULL, c, NULL);
+		if (!(mask & EPOLLIN))
+			msleep(20);
+	}
+	KUNIT_EXPECT_TRUE(test, mask & EPOLLIN);
+	KUNIT_EXPECT_EQ(test, v4v_stream_inq(c->sk), (int)(total - part));
+	KUNIT_EXPECT_EQ(test, recv_buf(c, rx + part, total, 0, NULL), (int)(total - part));
+	KUNIT_EXPECT_EQ(test, memcmp(tx, rx, total), 0);
+	sock_release(c);
+	sock_release(a);
+	sock_release(l);
+}
+
 static struct kunit_case v4v_stream_cases[] = {
 	KUNIT_CASE(connect_accept_roundtrip),
 	KUNIT_CASE(bulk_transfer_is_exact),
@@ -757,6 +810,7 @@ static struct kunit_case v4v_stream_cases[] = {
 	KUNIT_CASE(tiny_messages_stay_small),
 	KUNIT_CASE(shut_rd_keeps_sender_going),
 	KUNIT_CASE(openxt_overrun_is_reset),
+	KUNIT_CASE(reader_takes_from_ring),
 	KUNIT_CASE(nothing_leaked),
 	{}
 };

@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -226,6 +227,56 @@ static void stream_slow_reader_blocks_nobody(void)
 	close(slow);
 }
 
+/*
+ * A read into memory that is not there: EFAULT, or the bytes before the
+ * hole; either way nothing is lost and the next read goes on in order.
+ * Once straight away (the reader takes the data from the ring itself) and
+ * once after the data waited (it was queued meanwhile).
+ */
+static void bad_buffer_round(int fd, uint8_t *map, size_t page, useconds_t wait)
+{
+	const size_t total = 12000;
+	size_t i, first, got = 0;
+	ssize_t r;
+
+	for (i = 0; i < total; i++)
+		want[i] = (uint8_t)(i * 7 + wait);
+	T_EQ(write_full(fd, want, total), total);
+	usleep(wait);
+	errno = 0;
+	T_EQ(recv(fd, map + page, 100, 0), -1);
+	T_EQ(errno, EFAULT);
+	r = recv(fd, map + page - 100, 1000, 0);
+	T_ASSERT(r == 100 || (r == -1 && errno == EFAULT), "read across the hole: %zd (%s)",
+		 r, strerror(errno));
+	if (r == 100) {
+		T_ASSERT(!memcmp(map + page - 100, want, 100), "bytes before the hole differ");
+		got = 100;
+	}
+	first = got;
+	while (got < total) {
+		r = recv(fd, buf + got, total - got, 0);
+		T_ASSERT(r > 0, "read at %zu: %zd (%s)", got, r, strerror(errno));
+		got += r;
+	}
+	T_ASSERT(!memcmp(buf + first, want + first, total - first), "bytes after the hole differ");
+}
+
+static void stream_bad_buffer_loses_nothing(void)
+{
+	const size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	int fd = open_req(S_ECHO, 0, 0, 0);
+	uint8_t *map;
+
+	map = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	T_ASSERT(map != MAP_FAILED, "mmap: %s", strerror(errno));
+	T_EQ(mprotect(map + page, page, PROT_NONE), 0);
+	bad_buffer_round(fd, map, page, 0);
+	bad_buffer_round(fd, map, page, 200 * 1000);
+	close(fd);
+	munmap(map, 2 * page);
+}
+
 static void stream_poll_and_epoll(void)
 {
 	int fd = open_req(S_ECHO, 0, 0, 0), ep = epoll_create1(EPOLL_CLOEXEC);
@@ -361,6 +412,7 @@ const struct t_case t_stream_cases[] = {
 	{ "stream_100_connections", T_ANY, 120, stream_100_connections },
 	{ "stream_half_close", T_ANY, 0, stream_half_close },
 	{ "stream_peek", T_ANY, 0, stream_peek },
+	{ "stream_bad_buffer_loses_nothing", T_ANY, 0, stream_bad_buffer_loses_nothing },
 	{ "stream_nonblocking_connect", T_ANY, 0, stream_nonblocking_connect },
 	{ "stream_slow_reader_blocks_nobody", T_ANY, 120, stream_slow_reader_blocks_nobody },
 	{ "stream_poll_and_epoll", T_ANY, 0, stream_poll_and_epoll },

@@ -48,7 +48,9 @@ struct sockaddr_v4v {
  *
  * V4V_RING_SIZE (__u32): bytes of the receive ring bind registers: a
  *	multiple of 16 from 48 to 16 MiB - 64.  The largest datagram that fits
- *	is 32 bytes less.  Default V4V_RING_SIZE_DEFAULT.
+ *	is 32 bytes less.  Default V4V_RING_SIZE_DEFAULT, and for stream and
+ *	seqpacket sockets V4V_RING_SIZE_STREAM: a ring that holds several
+ *	64 KiB messages lets the sender write while the reader copies.
  * V4V_PARTNER (__u32): the only domain allowed to send to this socket, or
  *	V4V_DOMID_ANY (default; needs Xen's mac-permissive=1).  connect()
  *	on an unbound socket binds with the peer's domain as partner.
@@ -58,6 +60,7 @@ struct sockaddr_v4v {
 #define V4V_PARTNER		2
 
 #define V4V_RING_SIZE_DEFAULT	(32U * 4096U - 64U)
+#define V4V_RING_SIZE_STREAM	(64U * 4096U - 64U)
 #define V4V_RING_SIZE_MAX	(4096U * 4096U - 64U)
 
 /* ioctl: this domain's id, as Xen knows it. */
