@@ -33,6 +33,7 @@ struct v4v_stream {
 	u32 fwd_cnt;			/* bytes our reader consumed */
 	u32 fwd_sent;			/* fwd_cnt as the peer last heard it */
 	u32 buf_alloc;			/* bytes we buffer: our credit */
+	unsigned long syn_at;		/* jiffies when connect() sent the SYN */
 	bool credit_owed;		/* an update could not be sent yet */
 	bool fin_owed;			/* likewise our FIN */
 	u32 rx_queued;			/* bytes queued; poll reads it locklessly */

@@ -87,6 +87,7 @@ static int start_connect(struct sock *sk, struct v4v_argo_addr peer)
 		v4v_sport_unhash(st->sport, sk);
 		return err == -EBUSY ? -EAGAIN : v4v_sock_errno(err);
 	}
+	st->syn_at = jiffies;
 	v4v_stream_apply(sk, step, false);
 	v4v_stream_live_add(sk);
 	return 0;

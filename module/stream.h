@@ -56,6 +56,8 @@ struct v4v_sport {
 #define V4V_STREAM_CHUNK_MAX	(64U * 1024U)	/* payload per message */
 #define V4V_STREAM_BUF_MIN	(4U * 1024U)
 #define V4V_STREAM_BUF_MAX	(16U * 1024U * 1024U)
+/* A listener answers at once; a SYN unanswered this long never will be. */
+#define V4V_STREAM_SYN_TIMEOUT	(30 * HZ)
 
 /* stream_port.c */
 void v4v_sport_put(struct v4v_sport *sp);

@@ -56,7 +56,7 @@ static struct v4v_st_step wire_step(enum v4v_st_state s, enum v4v_st_event ev)
 {
 	/* Nothing matches: refuse, but never answer an RST or a credit. */
 	if (s == V4V_ST_CLOSED && ev != V4V_EV_RX_RST && ev != V4V_EV_RX_CREDIT &&
-	    ev != V4V_EV_PEER_GONE)
+	    ev != V4V_EV_PEER_GONE && ev != V4V_EV_SYN_TIMEOUT)
 		return STEP(s, V4V_ACT_SEND_RST | V4V_ACT_DROP, 0);
 
 	switch (ev) {
@@ -95,6 +95,11 @@ static struct v4v_st_step wire_step(enum v4v_st_state s, enum v4v_st_event ev)
 			return STEP(V4V_ST_RESET, V4V_ACT_WAKE, -ECONNREFUSED);
 		if (connected(s) && s != V4V_ST_DONE)
 			return STEP(V4V_ST_RESET, V4V_ACT_WAKE, -ECONNRESET);
+		return STEP(s, 0, 0);
+	case V4V_EV_SYN_TIMEOUT:
+		/* RST: a listener that answers late drops the child. */
+		if (s == V4V_ST_SYN_SENT)
+			return STEP(V4V_ST_RESET, V4V_ACT_SEND_RST | V4V_ACT_WAKE, -ETIMEDOUT);
 		return STEP(s, 0, 0);
 	default:
 		break;

@@ -35,6 +35,7 @@ enum v4v_st_event {
 	V4V_EV_RX_DATA,
 	V4V_EV_RX_CREDIT,
 	V4V_EV_PEER_GONE,	/* the peer's ring or domain vanished */
+	V4V_EV_SYN_TIMEOUT,	/* no answer to our SYN in time */
 	V4V_EV_COUNT
 };
 

@@ -8,9 +8,11 @@
  * one notify asks Argo whether each peer's ring still exists (with a space
  * requirement no ring can meet, so nothing is queued or cancelled); a
  * missing ring resets the connection: ECONNRESET, or ECONNREFUSED while
- * connecting, and every blocked call returns.  The same pass retries what
- * could not be sent when due (a FIN or a credit update to a full ring) and
- * restarts stalled ports.
+ * connecting, and every blocked call returns.  A SYN nobody answers (no
+ * stream listener has the port, or a hostile peer sits on it) fails the
+ * connect with ETIMEDOUT after V4V_STREAM_SYN_TIMEOUT.  The same pass
+ * retries what could not be sent when due (a FIN or a credit update to a
+ * full ring) and restarts stalled ports.
  *
  * Locking: stream_live.lock (spin) guards the list; each connection is
  * handled under its own lock_sock, never while holding stream_live.lock.
@@ -99,6 +101,10 @@ static void live_check(struct sock **socks, unsigned int n)
 		lock_sock(sk);
 		if (known && !(rd->data[i].flags & V4V_ARGO_RING_EXISTS))
 			v4v_stream_apply(sk, v4v_st_step(sk->sk_state, V4V_EV_PEER_GONE),
+					 true);
+		if (sk->sk_state == V4V_ST_SYN_SENT &&
+		    time_after(jiffies, v4v_sk(sk)->st.syn_at + V4V_STREAM_SYN_TIMEOUT))
+			v4v_stream_apply(sk, v4v_st_step(sk->sk_state, V4V_EV_SYN_TIMEOUT),
 					 true);
 		v4v_stream_retry_owed(sk);
 		release_sock(sk);

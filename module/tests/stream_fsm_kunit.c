@@ -83,6 +83,9 @@ static const struct cell expected[V4V_EV_COUNT][V4V_ST_COUNT] = {
 		X(C, 0, 0), X(L, 0, 0), X(R, WK, -ECONNREFUSED),
 		X(R, WK, -ECONNRESET), X(R, WK, -ECONNRESET), X(R, WK, -ECONNRESET),
 		X(D, 0, 0), X(R, 0, 0) },
+	[V4V_EV_SYN_TIMEOUT] = {
+		X(C, 0, 0), X(L, 0, 0), X(R, RST | WK, -ETIMEDOUT), X(E, 0, 0),
+		X(F, 0, 0), X(W, 0, 0), X(D, 0, 0), X(R, 0, 0) },
 };
 
 static void every_state_every_event(struct kunit *test)

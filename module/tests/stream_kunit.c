@@ -738,6 +738,33 @@ static void nothing_leaked(struct kunit *test)
 }
 
 /*
+ * A SYN nobody answers (here a datagram socket holds the port) fails the
+ * connect with ETIMEDOUT once V4V_STREAM_SYN_TIMEOUT has passed; the clock
+ * is wound forward rather than waited for.
+ */
+static void unanswered_connect_times_out(struct kunit *test)
+{
+	struct socket *d = new_sock(test, SOCK_DGRAM), *c;
+	struct sockaddr_v4v a = v4v_test_addr(0, 0x5017);
+	int i;
+
+	KUNIT_ASSERT_EQ(test, kernel_bind(d, (struct sockaddr *)&a, sizeof(a)), 0);
+	c = new_sock(test, SOCK_STREAM);
+	KUNIT_EXPECT_EQ(test, do_connect(c, 0x5017, O_NONBLOCK), -EINPROGRESS);
+	msleep(1200);		/* two liveness passes: nothing happens yet */
+	KUNIT_EXPECT_EQ(test, c->sk->sk_state, V4V_ST_SYN_SENT);
+	lock_sock(c->sk);
+	v4v_sk(c->sk)->st.syn_at = jiffies - V4V_STREAM_SYN_TIMEOUT - 1;
+	release_sock(c->sk);
+	for (i = 0; i < 200 && c->sk->sk_state == V4V_ST_SYN_SENT; i++)
+		usleep_range(10000, 20000);
+	KUNIT_EXPECT_EQ(test, c->sk->sk_state, V4V_ST_RESET);
+	KUNIT_EXPECT_EQ(test, do_connect(c, 0x5017, O_NONBLOCK), -ETIMEDOUT);
+	sock_release(c);
+	sock_release(d);
+}
+
+/*
  * A reader on a port that carries only its connection copies data straight
  * from the ring, even a message it has room for only part of; what it
  * leaves reaches its queue for poll() and the next read, in order.
@@ -811,6 +838,7 @@ static struct kunit_case v4v_stream_cases[] = {
 	KUNIT_CASE(shut_rd_keeps_sender_going),
 	KUNIT_CASE(openxt_overrun_is_reset),
 	KUNIT_CASE(reader_takes_from_ring),
+	KUNIT_CASE(unanswered_connect_times_out),
 	KUNIT_CASE(nothing_leaked),
 	{}
 };
