@@ -36,6 +36,7 @@ struct v4v_stream {
 	unsigned long syn_at;		/* jiffies when connect() sent the SYN */
 	bool credit_owed;		/* an update could not be sent yet */
 	bool fin_owed;			/* likewise our FIN */
+	bool rst_owed;			/* likewise our RST */
 	u32 rx_queued;			/* bytes queued; poll reads it locklessly */
 
 	/* sport->lock */

@@ -27,6 +27,7 @@ struct v4v_stats {
 	atomic64_t stream_pumped;	/* stream payload bytes queued by a pump */
 	atomic64_t stream_direct;	/* stream payload bytes copied from the ring */
 	atomic64_t stream_parked;	/* events taken by a parked task */
+	atomic64_t stream_lingered;	/* FIN/RST retried after close */
 	atomic64_t rings_live;		/* ring memory allocated now */
 	atomic64_t ring_pages_live;
 };

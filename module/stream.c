@@ -78,6 +78,7 @@ static int start_connect(struct sock *sk, struct v4v_argo_addr peer)
 	st->fwd_sent = 0;
 	st->credit_owed = false;
 	st->fin_owed = false;
+	st->rst_owed = false;
 	skb_queue_purge(&sk->sk_receive_queue);
 	WRITE_ONCE(st->rx_queued, 0);
 	WRITE_ONCE(vs->connected, false);
@@ -318,6 +319,7 @@ static struct v4v_sport *teardown(struct sock *sk, bool abort)
 	     V4V_EV_ABORT : V4V_EV_CLOSE;
 	if (sk->sk_state != V4V_ST_LISTEN && sk->sk_state != V4V_ST_CLOSED)
 		v4v_stream_apply(sk, v4v_st_step(sk->sk_state, ev), false);
+	v4v_stream_linger_owed(sk);
 	sk->sk_state = V4V_ST_CLOSED;
 	if (sp)
 		v4v_sport_unhash(sp, sk);

@@ -90,6 +90,7 @@ void v4v_stream_discard_rx(struct sock *sk);
 int v4v_stream_inq(struct sock *sk);
 bool v4v_stream_writable(struct sock *sk);
 void v4v_stream_retry_owed(struct sock *sk);
+void v4v_stream_linger_owed(struct sock *sk);
 void v4v_stream_maybe_credit(struct sock *sk);
 int v4v_stream_send_ctl(struct sock *sk, u32 flags);
 void v4v_stream_send_rst(struct v4v_sport *sp, u16 domain, u32 port, u32 conid);
@@ -100,6 +101,7 @@ u32 v4v_stream_peer_max(u16 domain, u32 port);
 /* stream_live.c */
 void v4v_stream_live_add(struct sock *sk);
 void v4v_stream_live_del(struct sock *sk);
+void v4v_stream_linger(const struct v4v_argo_send_addr *addr, const void *msg, u32 len);
 void v4v_stream_live_init(void);
 void v4v_stream_live_exit(void);
 

@@ -101,6 +101,12 @@ static void credit_sent(struct v4v_stream *st, u32 flags)
 	}
 }
 
+/* A send failed for want of room only: worth trying again. */
+static bool ring_full(long err)
+{
+	return err == -EAGAIN || err == -EBUSY;
+}
+
 /**
  * v4v_stream_send_ctl - send a message without payload to sk's peer
  * @sk: the connection; lock_sock held
@@ -152,10 +158,10 @@ void v4v_stream_apply(struct sock *sk, struct v4v_st_step step, bool wire)
 
 	sock_owned_by_me(sk);
 	if (step.actions & V4V_ACT_SEND_RST)
-		v4v_stream_send_ctl(sk, V4V_STREAM_RST);
+		st->rst_owed = ring_full(v4v_stream_send_ctl(sk, V4V_STREAM_RST));
 	/* OpenXT has no FIN: its peers' close aborts instead (stream.c). */
 	if ((step.actions & V4V_ACT_SEND_FIN) && st->ext)
-		st->fin_owed = v4v_stream_send_ctl(sk, V4V_STREAM_FIN) != 0;
+		st->fin_owed = ring_full(v4v_stream_send_ctl(sk, V4V_STREAM_FIN));
 	if (sk->sk_state == V4V_ST_SYN_SENT && step.next == V4V_ST_ESTABLISHED)
 		WRITE_ONCE(vs->connected, true);
 	sk->sk_state = step.next;
@@ -468,12 +474,33 @@ void v4v_stream_retry_owed(struct sock *sk)
 	struct v4v_stream *st = &v4v_sk(sk)->st;
 
 	sock_owned_by_me(sk);
+	if (st->rst_owed)
+		st->rst_owed = ring_full(v4v_stream_send_ctl(sk, V4V_STREAM_RST));
 	if (st->fin_owed)
-		st->fin_owed = v4v_stream_send_ctl(sk, V4V_STREAM_FIN) != 0;
+		st->fin_owed = ring_full(v4v_stream_send_ctl(sk, V4V_STREAM_FIN));
 	if (st->credit_owed)
 		v4v_stream_maybe_credit(sk);
 	if (st->sport)
 		v4v_sport_kick(st->sport);
+}
+
+/*
+ * sk is closing with a FIN or RST still owed: leave it to be retried, or
+ * the peer waits for ever (its ring was full; the liveness check does not
+ * help while our port lives on, a listener's).  lock_sock held.
+ */
+void v4v_stream_linger_owed(struct sock *sk)
+{
+	struct v4v_stream *st = &v4v_sk(sk)->st;
+	struct v4v_argo_send_addr a = peer_addr(sk);
+	u8 buf[HDR_BUF] __aligned(8);
+
+	sock_owned_by_me(sk);
+	if (st->rst_owed || st->fin_owed)
+		v4v_stream_linger(&a, buf, fill_hdr(sk, st->rst_owed ? V4V_STREAM_RST :
+							 V4V_STREAM_FIN, buf));
+	st->rst_owed = false;
+	st->fin_owed = false;
 }
 
 /* n bytes of sk's queue were read (or thrown away). */

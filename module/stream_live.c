@@ -11,10 +11,12 @@
  * connecting, and every blocked call returns.  A SYN nobody answers (no
  * stream listener has the port, or a hostile peer sits on it) fails the
  * connect with ETIMEDOUT after V4V_STREAM_SYN_TIMEOUT.  The same pass
- * retries what could not be sent when due (a FIN or a credit update to a
- * full ring) and restarts stalled ports.
+ * retries what could not be sent when due (a FIN, RST or credit update to
+ * a full ring) and restarts stalled ports.  A connection closed while its
+ * FIN or RST was owed leaves the message behind, retried for
+ * V4V_LINGER_TIME: else its peer would wait for an end that never comes.
  *
- * Locking: stream_live.lock (spin) guards the list; each connection is
+ * Locking: stream_live.lock (spin) guards both lists; each connection is
  * handled under its own lock_sock, never while holding stream_live.lock.
  */
 #include <linux/slab.h>
@@ -22,16 +24,87 @@
 #include <linux/workqueue.h>
 
 #include "backend.h"
+#include "rings.h"
+#include "stats.h"
 #include "stream.h"
 
 #define LIVE_PERIOD	(HZ / 2)
 #define LIVE_BATCH	64	/* connections per notify (Xen allows 256) */
+#define V4V_LINGER_TIME	(30 * HZ)
+#define V4V_LINGER_MAX	1024	/* messages; more are dropped */
+
+/* A FIN or RST a closed connection still owes its peer. */
+struct v4v_linger {
+	struct list_head node;
+	struct v4v_argo_send_addr addr;
+	unsigned long until;
+	u32 len;
+	u8 msg[];
+};
 
 static struct {
-	spinlock_t lock;		/* list */
+	spinlock_t lock;		/* list, lingering, nlinger */
 	struct list_head list;		/* v4v_stream.live */
+	struct list_head lingering;	/* v4v_linger.node */
+	unsigned int nlinger;
 	struct delayed_work work;
 } stream_live;
+
+/**
+ * v4v_stream_linger - keep trying to send a closed connection's last word
+ * @addr: from our port to the peer's
+ * @msg: the message (a stream header, no payload)
+ * @len: its length
+ */
+void v4v_stream_linger(const struct v4v_argo_send_addr *addr, const void *msg, u32 len)
+{
+	struct v4v_linger *l = kmalloc(struct_size(l, msg, len), GFP_KERNEL);
+
+	if (!l)
+		return;		/* the peer's liveness check still ends it */
+	v4v_stat_inc(stream_lingered);
+	l->addr = *addr;
+	l->until = jiffies + V4V_LINGER_TIME;
+	l->len = len;
+	memcpy(l->msg, msg, len);
+	spin_lock(&stream_live.lock);
+	if (stream_live.nlinger < V4V_LINGER_MAX) {
+		list_add_tail(&l->node, &stream_live.lingering);
+		stream_live.nlinger++;
+		l = NULL;
+	}
+	spin_unlock(&stream_live.lock);
+	kfree(l);
+	queue_delayed_work(system_wq, &stream_live.work, LIVE_PERIOD);
+}
+
+/* Send what lingers; keep only what met a full ring and has time left. */
+static void linger_tick(void)
+{
+	struct v4v_linger *l, *tmp;
+	struct v4v_argo_iov iov;
+	LIST_HEAD(todo);
+	long ret;
+
+	spin_lock(&stream_live.lock);
+	list_splice_init(&stream_live.lingering, &todo);
+	spin_unlock(&stream_live.lock);
+	list_for_each_entry_safe(l, tmp, &todo, node) {
+		iov = (struct v4v_argo_iov){ .iov_hnd = (u64)(uintptr_t)l->msg,
+					     .iov_len = l->len };
+		ret = v4v_sendv_once(&l->addr, &iov, 1, V4V_MSG_STREAM, 0);
+		if ((ret == -EAGAIN || ret == -EBUSY) && time_before(jiffies, l->until))
+			continue;
+		list_del(&l->node);
+		kfree(l);
+		spin_lock(&stream_live.lock);
+		stream_live.nlinger--;
+		spin_unlock(&stream_live.lock);
+	}
+	spin_lock(&stream_live.lock);
+	list_splice(&todo, &stream_live.lingering);
+	spin_unlock(&stream_live.lock);
+}
 
 void v4v_stream_live_add(struct sock *sk)
 {
@@ -126,8 +199,9 @@ static void live_tick(struct work_struct *work)
 			break;
 		live_check(socks, n);
 	}
+	linger_tick();
 	spin_lock(&stream_live.lock);
-	more = !list_empty(&stream_live.list);
+	more = !list_empty(&stream_live.list) || !list_empty(&stream_live.lingering);
 	spin_unlock(&stream_live.lock);
 	if (more)
 		queue_delayed_work(system_wq, &stream_live.work, LIVE_PERIOD);
@@ -137,11 +211,19 @@ void v4v_stream_live_init(void)
 {
 	spin_lock_init(&stream_live.lock);
 	INIT_LIST_HEAD(&stream_live.list);
+	INIT_LIST_HEAD(&stream_live.lingering);
 	INIT_DELAYED_WORK(&stream_live.work, live_tick);
 }
 
 /* No connection is left: each pins the module. */
 void v4v_stream_live_exit(void)
 {
+	struct v4v_linger *l, *tmp;
+
 	cancel_delayed_work_sync(&stream_live.work);
+	/* Unloading: whatever still lingers is given up. */
+	list_for_each_entry_safe(l, tmp, &stream_live.lingering, node)
+		kfree(l);
+	INIT_LIST_HEAD(&stream_live.lingering);
+	stream_live.nlinger = 0;
 }

@@ -738,6 +738,50 @@ static void nothing_leaked(struct kunit *test)
 }
 
 /*
+ * A FIN that meets a full ring at close is not lost: it is sent once the
+ * reader makes room, and the reader gets end of file after the data.
+ */
+static void fin_waits_for_a_full_ring(struct kunit *test)
+{
+	struct socket *l = listener(test, SOCK_STREAM, 0x5018, 4), *c, *a;
+	struct __kernel_sock_timeval tv = { .tv_sec = 5 };
+	int rcvbuf = 4 << 20, n, sent = 0, got = 0, size;
+	struct v4v_ring *ring;
+	u8 *buf = kunit_kzalloc(test, 65536, GFP_KERNEL);
+	s64 lingered = atomic64_read(&v4v_stats.stream_lingered);
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	/* More credit than the ring holds, so the sender can fill the ring. */
+	c = new_sock(test, SOCK_STREAM);
+	KUNIT_ASSERT_EQ(test, sock_setsockopt(c, SOL_SOCKET, SO_RCVBUF,
+					      KERNEL_SOCKPTR(&rcvbuf), sizeof(rcvbuf)), 0);
+	KUNIT_ASSERT_EQ(test, sock_setsockopt(c, SOL_SOCKET, SO_RCVTIMEO_NEW,
+					      KERNEL_SOCKPTR(&tv), sizeof(tv)), 0);
+	KUNIT_ASSERT_EQ(test, do_connect(c, 0x5018, 0), 0);
+	KUNIT_ASSERT_EQ(test, kernel_accept(l, &a, 0), 0);
+	/* Nobody drains c's ring meanwhile (its consumers take this lock). */
+	ring = v4v_sk(c->sk)->ring;
+	mutex_lock(&ring->rx_lock);
+	for (size = 65536; size; size /= 4)
+		while ((n = send_buf(a, buf, size, MSG_DONTWAIT)) > 0)
+			sent += n;
+	KUNIT_EXPECT_EQ(test, n, -EAGAIN);
+	KUNIT_EXPECT_GT(test, sent, 0);
+	/* The smallest slot a FIN could still take: junk (dropped later). */
+	while (inject(v4v_sk(c->sk)->port, 0x5099, V4V_MSG_STREAM, "x", 1) > 0)
+		;
+	sock_release(a);	/* its FIN does not fit now */
+	mutex_unlock(&ring->rx_lock);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&v4v_stats.stream_lingered) - lingered, 1);
+	while ((n = recv_buf(c, buf, 65536, 0, NULL)) > 0)
+		got += n;
+	KUNIT_EXPECT_EQ(test, n, 0);	/* end of file, not a timeout */
+	KUNIT_EXPECT_EQ(test, got, sent);
+	sock_release(c);
+	sock_release(l);
+}
+
+/*
  * A SYN nobody answers (here a datagram socket holds the port) fails the
  * connect with ETIMEDOUT once V4V_STREAM_SYN_TIMEOUT has passed; the clock
  * is wound forward rather than waited for.
@@ -839,6 +883,7 @@ static struct kunit_case v4v_stream_cases[] = {
 	KUNIT_CASE(openxt_overrun_is_reset),
 	KUNIT_CASE(reader_takes_from_ring),
 	KUNIT_CASE(unanswered_connect_times_out),
+	KUNIT_CASE(fin_waits_for_a_full_ring),
 	KUNIT_CASE(nothing_leaked),
 	{}
 };
