@@ -9,6 +9,8 @@
 #define LIBV4V_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
 #include <linux/v4v.h>
 
 #ifdef __cplusplus
@@ -39,6 +41,39 @@ int v4v_addr_parse(const char *str, struct sockaddr_v4v *addr);
  * (NULL argument) or ENOSPC (buf too small; V4V_ADDRSTRLEN always fits).
  */
 int v4v_addr_format(const struct sockaddr_v4v *addr, char *buf, size_t len);
+
+/*
+ * The address family number v4v.ko registered (AF_V4V unless loaded with
+ * family=N), loading the module if the system can.  Programs pass it to
+ * socket() instead of AF_V4V.  -1 with errno EAFNOSUPPORT without v4v.
+ */
+int v4v_family(void);
+
+/*
+ * The calls below are the system calls they name, on v4v addresses; they
+ * set sv4v_family to v4v_family() themselves.  Errors are the kernel's
+ * (v4v(7)), plus EAFNOSUPPORT without v4v and EINVAL for bad address text.
+ */
+
+/* socket(v4v_family(), type, 0); type may carry SOCK_NONBLOCK|SOCK_CLOEXEC. */
+int v4v_socket(int type);
+int v4v_bind(int fd, uint16_t domain, uint32_t port);
+int v4v_connect(int fd, uint16_t domain, uint32_t port);
+/* accept4(); the peer's address in *peer unless peer is NULL. */
+int v4v_accept(int fd, struct sockaddr_v4v *peer, int flags);
+ssize_t v4v_sendto(int fd, const void *buf, size_t len, int flags,
+		   uint16_t domain, uint32_t port);
+/* recvfrom(); the sender's address in *from unless from is NULL. */
+ssize_t v4v_recvfrom(int fd, void *buf, size_t len, int flags,
+		     struct sockaddr_v4v *from);
+
+/* A socket of type connected to addr ("DOMAIN:PORT"); -1 and errno. */
+int v4v_dial(const char *addr, int type);
+/*
+ * A socket of type bound to addr, and for stream and seqpacket listening
+ * with backlog; -1 and errno.
+ */
+int v4v_serve(const char *addr, int type, int backlog);
 
 #ifdef __cplusplus
 }

@@ -88,6 +88,10 @@ have=$(nm -D --defined-only "$V4V_TOP/libv4v/build/libv4v.so.1" |
 	awk '$2 == "T" { sub(/@.*/, "", $3); print $3 }' | sort)
 v4v_result "$TIER" libv4v_exports_match_map "$([[ $want == "$have" ]]; echo $?)" \
 	"exported: $(echo $have)"
+# A man page per exported function (a ".so" link for one that shares a page).
+nopage=$(for f in $want; do [[ -f $V4V_TOP/libv4v/man/$f.3 ]] || echo "$f"; done)
+v4v_result "$TIER" libv4v_man_page_per_function "$([[ -z $nopage ]]; echo $?)" \
+	"no page: $(echo $nopage)"
 soname=$(readelf -d "$V4V_TOP/libv4v/build/libv4v.so.1" | grep -o 'SONAME.*\[.*\]')
 v4v_result "$TIER" libv4v_soname "$([[ $soname == *'[libv4v.so.1]' ]]; echo $?)" "$soname"
 

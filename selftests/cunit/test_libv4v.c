@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <sys/socket.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "libv4v.h"
 
@@ -146,6 +147,83 @@ static void sockaddr_layout(void)
 	CU_ASSERT_EQUAL(offsetof(struct sockaddr_v4v, sv4v_port), 4);
 }
 
+/*
+ * The host kernel has no v4v (and cannot load it): the socket calls must
+ * say so with EAFNOSUPPORT, and reject bad address text first, with
+ * EINVAL.  On a host that has v4v, v4v_family() must name its number.
+ */
+static int host_has_v4v(void)
+{
+	return access("/sys/module/v4v", F_OK) == 0;
+}
+
+static void family_without_module(void)
+{
+	errno = 0;
+	if (host_has_v4v()) {
+		CU_ASSERT(v4v_family() > 0);
+		return;
+	}
+	CU_ASSERT_EQUAL(v4v_family(), -1);
+	CU_ASSERT_EQUAL(errno, EAFNOSUPPORT);
+	errno = 0;
+	CU_ASSERT_EQUAL(v4v_socket(SOCK_DGRAM), -1);
+	CU_ASSERT_EQUAL(errno, EAFNOSUPPORT);
+	errno = 0;
+	CU_ASSERT_EQUAL(v4v_bind(0, 0, 1), -1);
+	CU_ASSERT_EQUAL(errno, EAFNOSUPPORT);
+	errno = 0;
+	CU_ASSERT_EQUAL(v4v_connect(0, 0, 1), -1);
+	CU_ASSERT_EQUAL(errno, EAFNOSUPPORT);
+	errno = 0;
+	CU_ASSERT_EQUAL(v4v_sendto(0, "x", 1, 0, 0, 1), -1);
+	CU_ASSERT_EQUAL(errno, EAFNOSUPPORT);
+	errno = 0;
+	CU_ASSERT_EQUAL(v4v_dial("0:5000", SOCK_STREAM), -1);
+	CU_ASSERT_EQUAL(errno, EAFNOSUPPORT);
+	errno = 0;
+	CU_ASSERT_EQUAL(v4v_serve("any:5000", SOCK_DGRAM, 0), -1);
+	CU_ASSERT_EQUAL(errno, EAFNOSUPPORT);
+}
+
+static void dial_and_serve_reject_bad_text(void)
+{
+	static const char *const bad[] = { "", "5000", "0:", ":1", "0:1:2", "dom:1", "0 :1" };
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		errno = 0;
+		CU_ASSERT_EQUAL(v4v_dial(bad[i], SOCK_STREAM), -1);
+		CU_ASSERT_EQUAL(errno, EINVAL);
+		errno = 0;
+		CU_ASSERT_EQUAL(v4v_serve(bad[i], SOCK_STREAM, 1), -1);
+		CU_ASSERT_EQUAL(errno, EINVAL);
+	}
+	errno = 0;
+	CU_ASSERT_EQUAL(v4v_dial(NULL, SOCK_STREAM), -1);
+	CU_ASSERT_EQUAL(errno, EINVAL);
+	errno = 0;
+	CU_ASSERT_EQUAL(v4v_serve(NULL, SOCK_DGRAM, 0), -1);
+	CU_ASSERT_EQUAL(errno, EINVAL);
+}
+
+/* Calls on a descriptor pass the kernel's errors through. */
+static void calls_on_bad_descriptors(void)
+{
+	struct sockaddr_v4v a;
+	char buf[4];
+
+	errno = 0;
+	CU_ASSERT_EQUAL(v4v_accept(-1, &a, 0), -1);
+	CU_ASSERT_EQUAL(errno, EBADF);
+	errno = 0;
+	CU_ASSERT_EQUAL(v4v_recvfrom(-1, buf, sizeof(buf), 0, &a), -1);
+	CU_ASSERT_EQUAL(errno, EBADF);
+	errno = 0;
+	CU_ASSERT_EQUAL(v4v_recvfrom(-1, buf, sizeof(buf), 0, NULL), -1);
+	CU_ASSERT_EQUAL(errno, EBADF);
+}
+
 static void report(const CU_pTest test, const CU_pSuite suite,
 		   const CU_pFailureRecord failure)
 {
@@ -169,6 +247,9 @@ int main(void)
 		{ "addr_format", "round_trip", format_and_round_trip },
 		{ "addr_format", "errors", format_errors },
 		{ "version", "matches_header", version_matches_header },
+		{ "socket", "family_without_module", family_without_module },
+		{ "socket", "dial_and_serve_reject_bad_text", dial_and_serve_reject_bad_text },
+		{ "socket", "calls_on_bad_descriptors", calls_on_bad_descriptors },
 		{ "uapi", "sockaddr_layout", sockaddr_layout },
 	};
 	CU_pSuite suite = NULL;

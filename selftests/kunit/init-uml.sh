@@ -11,6 +11,7 @@ mount -t tmpfs tmpfs /tmp
 echo "V4VINIT: uml up, uptime $(cut -d' ' -f1 /proc/uptime)"
 v4v-test run dgram uml
 v4v-test run badinput uml
+v4v-test run lib uml
 # The stream suite against this kernel's own stream server; a smaller bulk
 # transfer than on Xen, where it is 1 GiB each way.
 v4v-test stream-server &

@@ -86,7 +86,7 @@ PY
 
 # The userspace suites, kmemleak, and the health of the whole boot.
 v4v_vm_expect "$TIER" "$LOG" uml $("$TEST" list dgram dom0) $("$TEST" list badinput dom0) \
-	$("$TEST" list stream dom0)
+	$("$TEST" list stream dom0) $("$TEST" list lib dom0)
 v4v_vm_expect "$TIER" "$LOG" uml-init kmemleak_clean
 v4v_result "$TIER" uml/finished "$(grep -q 'V4V-INIT-FINISHED' "$LOG"; echo $?)" \
 	"the UML init never finished (timeout or crash; see $LOG)"

@@ -106,7 +106,8 @@ full)
 		v4v_vm_health "$TIER" "$LOG" 1
 		v4v_vm_expect "$TIER" "$LOG" dom0-init module_load toolstack_started
 		v4v_vm_expect "$TIER" "$LOG" dom0 $("$TEST" list dgram dom0) \
-			$("$TEST" list badinput dom0) $("$TEST" list stream dom0)
+			$("$TEST" list badinput dom0) $("$TEST" list stream dom0) \
+			$("$TEST" list lib dom0)
 		v4v_vm_expect "$TIER" "$LOG" dom0-init reload_cycle_1 reload_cycle_2 \
 			reload_cycle_3 stream_server_listening server_listening \
 			domu_created domu_finished unload_refused_while_connected \
@@ -116,7 +117,7 @@ full)
 		v4v_vm_expect "$TIER" "$LOG" domu-init module_load module_unload
 		v4v_vm_expect "$TIER" "$LOG" domu $("$TEST" list dgram domu) \
 			$("$TEST" list badinput domu) $("$TEST" list client domu) \
-			$("$TEST" list stream domu)
+			$("$TEST" list stream domu) $("$TEST" list lib domu)
 	} > "$results"
 	;;
 control-stock|control-noargo)

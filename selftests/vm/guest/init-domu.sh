@@ -30,6 +30,7 @@ if insmod /v4v.ko; then
 	else
 		timeout 1200 v4v-test run dgram domu
 		timeout 600 v4v-test run badinput domu
+		timeout 600 v4v-test run lib domu
 		timeout 1800 v4v-test run client domu
 		timeout 1800 v4v-test run stream domu
 	fi
