@@ -14,6 +14,12 @@ V4V_FINISH_MARKER=V4V-INIT-FINISHED
 V4V_XEN_STOP_PATTERNS=('Hardware Dom0 crashed' 'Panic on CPU' 'Hardware Dom0 halted'
 	'Hardware Dom0 shutdown' 'Reboot in five seconds')
 
+# Seconds of console silence before dom0's init speaks that count as a
+# stalled boot.  TCG very rarely wedges a boot for good (seen once, in the
+# dom0 kernel's early boot, before v4v.ko was even loaded); such a boot is
+# retried once, in the open: the log keeps both attempts.
+V4V_BOOT_STALL=${V4V_BOOT_STALL:-180}
+
 # v4v_boot LOG XEN VMLINUZ INITRD
 # Env: V4V_XEN_ARGS (Argo options; default argo=1,mac-permissive=1),
 #      V4V_DOM0_ARGS (extra dom0 kernel arguments), V4V_TIMEOUT (s, 1200),
@@ -21,9 +27,25 @@ V4V_XEN_STOP_PATTERNS=('Hardware Dom0 crashed' 'Panic on CPU' 'Hardware Dom0 hal
 #      terminal instead of the log, for the sandbox)
 # Returns 0 if the init script reached its finish marker.
 v4v_boot() {
+	local rc
+	: > "$1"
+	v4v_boot_once "$@"
+	rc=$?
+	if [[ $rc == 2 ]]; then
+		echo "### the boot stalled before dom0's init ran: retrying once" >> "$1"
+		v4v_log "QEMU boot stalled before dom0's init; retrying once (see $1)"
+		v4v_boot_once "$@"
+		rc=$?
+	fi
+	return $((rc != 0))
+}
+
+# One boot, appended to LOG; 0 finished, 1 not, 2 stalled before init.
+v4v_boot_once() {
 	local log=$1 xen=$2 vmlinuz=$3 initrd=$4
 	local argo=${V4V_XEN_ARGS-argo=1,mac-permissive=1}
-	local xen_args dom0_args mods fifo qpid line now start seen=1 p
+	local xen_args dom0_args mods fifo qpid line now start seen=1 p rc
+	local inited=1 stalled=1 part=
 	v4v_need_pkgs "${V4V_QEMU_PKGS[@]}"
 	xen_args="console=com1 com1=115200,8n1 $argo dom0_mem=512M,max:512M"
 	xen_args+=" loglvl=all guest_loglvl=all noreboot console_timestamps=boot"
@@ -37,9 +59,7 @@ v4v_boot() {
 		"${qemu[@]}" -serial mon:stdio
 		return
 	fi
-	{
-		echo "### ${qemu[*]}"
-	} > "$log"
+	echo "### ${qemu[*]}" >> "$log"
 	fifo=$(mktemp -u "${TMPDIR:-/tmp}/v4v-qemu.XXXXXX")
 	mkfifo "$fifo"
 	"${V4V_NICE[@]}" timeout -k 5 "${V4V_TIMEOUT:-1200}" "${qemu[@]}" \
@@ -48,7 +68,23 @@ v4v_boot() {
 	exec {qfd}<"$fifo"
 	rm -f "$fifo"
 	start=${EPOCHREALTIME/./}
-	while IFS= read -r line <&"$qfd"; do
+	while :; do
+		IFS= read -r -t "$V4V_BOOT_STALL" line <&"$qfd"
+		rc=$?
+		line=$part$line
+		part=
+		if ((rc > 128)); then
+			part=$line	# a timed-out read keeps what it got of the line
+			# Silence: only a stall before init counts (suites may be quiet).
+			if [[ $inited != 0 && $stalled != 0 ]]; then
+				stalled=0
+				echo "### no console output for $V4V_BOOT_STALL s before dom0's init" >> "$log"
+				kill "$qpid" 2>/dev/null
+			fi
+			continue
+		fi
+		((rc == 0)) || break
+		[[ $line == *"V4VINIT: "* ]] && inited=0
 		now=${EPOCHREALTIME/./}
 		line=${line//$'\r'/}	# the console ends lines with CR CR LF
 		printf '[%4d.%02d] %s\n' $(((now - start) / 1000000)) \
@@ -67,5 +103,6 @@ v4v_boot() {
 	wait "$qpid"
 	echo "### qemu exited (status $?) after $(((${EPOCHREALTIME/./} - start) / 1000000)) s," \
 		"finish marker $([[ $seen == 0 ]] && echo seen || echo MISSING)" >> "$log"
+	[[ $stalled == 0 ]] && return 2
 	return $seen
 }
