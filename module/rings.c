@@ -316,7 +316,7 @@ long v4v_sendv_once(const struct v4v_argo_send_addr *addr,
 {
 	long ret = v4v_backend->sendv(addr, iov, niov, type, user_iovs);
 
-	if (ret == -EAGAIN || ret == -EBUSY) {
+	if (v4v_send_full(ret)) {
 		v4v_stat_inc(tx_eagain);
 	} else if (ret < 0) {
 		v4v_stat_inc(tx_errors);
@@ -381,7 +381,7 @@ long v4v_send_wait(const struct v4v_argo_send_addr *addr,
 		gen = v4v_tx_gen();
 		ret = v4v_sendv_once(addr, iov, niov, type, user_iovs);
 		/* -EBUSY: too many domains already wait; only the retry helps. */
-		if (ret != -EAGAIN && ret != -EBUSY)
+		if (!v4v_send_full(ret))
 			return ret;
 		if (!*timeo)
 			return -EAGAIN;

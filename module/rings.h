@@ -79,6 +79,12 @@ void v4v_ring_consumed(struct v4v_ring *ring, const struct v4v_ring_msg *m);
 void v4v_ring_consumed_quiet(struct v4v_ring *ring, const struct v4v_ring_msg *m);
 void v4v_rings_notify(void);
 
+/* A send failed only for want of room (-EBUSY: too many senders wait). */
+static inline bool v4v_send_full(long err)
+{
+	return err == -EAGAIN || err == -EBUSY;
+}
+
 long v4v_sendv_once(const struct v4v_argo_send_addr *addr,
 		    const struct v4v_argo_iov *iov, unsigned int niov, u32 type,
 		    u32 user_iovs);

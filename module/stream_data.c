@@ -101,12 +101,6 @@ static void credit_sent(struct v4v_stream *st, u32 flags)
 	}
 }
 
-/* A send failed for want of room only: worth trying again. */
-static bool ring_full(long err)
-{
-	return err == -EAGAIN || err == -EBUSY;
-}
-
 /**
  * v4v_stream_send_ctl - send a message without payload to sk's peer
  * @sk: the connection; lock_sock held
@@ -158,10 +152,10 @@ void v4v_stream_apply(struct sock *sk, struct v4v_st_step step, bool wire)
 
 	sock_owned_by_me(sk);
 	if (step.actions & V4V_ACT_SEND_RST)
-		st->rst_owed = ring_full(v4v_stream_send_ctl(sk, V4V_STREAM_RST));
+		st->rst_owed = v4v_send_full(v4v_stream_send_ctl(sk, V4V_STREAM_RST));
 	/* OpenXT has no FIN: its peers' close aborts instead (stream.c). */
 	if ((step.actions & V4V_ACT_SEND_FIN) && st->ext)
-		st->fin_owed = ring_full(v4v_stream_send_ctl(sk, V4V_STREAM_FIN));
+		st->fin_owed = v4v_send_full(v4v_stream_send_ctl(sk, V4V_STREAM_FIN));
 	if (sk->sk_state == V4V_ST_SYN_SENT && step.next == V4V_ST_ESTABLISHED)
 		WRITE_ONCE(vs->connected, true);
 	sk->sk_state = step.next;
@@ -409,7 +403,7 @@ int v4v_stream_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 					       V4V_STREAM_CHUNK_MAX));
 		gen = v4v_tx_gen();
 		ret = send_data(sk, msg, chunk);
-		if (ret == -EAGAIN || ret == -EBUSY) {
+		if (v4v_send_full(ret)) {
 			long t = timeo;
 
 			WRITE_ONCE(vs->tx_want, chunk + hl);
@@ -477,9 +471,9 @@ void v4v_stream_retry_owed(struct sock *sk)
 
 	sock_owned_by_me(sk);
 	if (st->rst_owed)
-		st->rst_owed = ring_full(v4v_stream_send_ctl(sk, V4V_STREAM_RST));
+		st->rst_owed = v4v_send_full(v4v_stream_send_ctl(sk, V4V_STREAM_RST));
 	if (st->fin_owed)
-		st->fin_owed = ring_full(v4v_stream_send_ctl(sk, V4V_STREAM_FIN));
+		st->fin_owed = v4v_send_full(v4v_stream_send_ctl(sk, V4V_STREAM_FIN));
 	if (st->credit_owed)
 		v4v_stream_maybe_credit(sk);
 	if (st->sport)

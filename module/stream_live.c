@@ -83,6 +83,7 @@ static void linger_tick(void)
 {
 	struct v4v_linger *l, *tmp;
 	struct v4v_argo_iov iov;
+	unsigned int gone = 0;
 	LIST_HEAD(todo);
 	long ret;
 
@@ -93,16 +94,15 @@ static void linger_tick(void)
 		iov = (struct v4v_argo_iov){ .iov_hnd = (u64)(uintptr_t)l->msg,
 					     .iov_len = l->len };
 		ret = v4v_sendv_once(&l->addr, &iov, 1, V4V_MSG_STREAM, 0);
-		if ((ret == -EAGAIN || ret == -EBUSY) && time_before(jiffies, l->until))
+		if (v4v_send_full(ret) && time_before(jiffies, l->until))
 			continue;
 		list_del(&l->node);
 		kfree(l);
-		spin_lock(&stream_live.lock);
-		stream_live.nlinger--;
-		spin_unlock(&stream_live.lock);
+		gone++;
 	}
 	spin_lock(&stream_live.lock);
 	list_splice(&todo, &stream_live.lingering);
+	stream_live.nlinger -= gone;
 	spin_unlock(&stream_live.lock);
 }
 
