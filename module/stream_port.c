@@ -694,15 +694,15 @@ static bool ring_was_tight(struct v4v_ring *ring, const struct ring_mark *k, u32
  */
 void v4v_sport_take(struct sock *sk, struct v4v_direct *d)
 {
-	struct v4v_sport *sp = v4v_sk(sk)->st.sport;
+	struct v4v_sock *vs = v4v_sk(sk);
+	struct v4v_sport *sp = vs->st.sport;
 	/* Acquire: pairs with the binder's release, as in the pump. */
 	struct v4v_ring *ring = smp_load_acquire(&sp->ring);
 	struct v4v_ring_msg m;
 	struct ring_mark mark;
-	bool listener, tight, foreign = false;
+	bool tight, foreign = false;
 	u32 taken = 0;
 	struct rx_head h;
-	struct sock *owner;
 
 	sock_owned_by_me(sk);
 	if (!ring)
@@ -716,10 +716,9 @@ void v4v_sport_take(struct sock *sk, struct v4v_direct *d)
 		if (d && (d->copied == d->room || d->fault))
 			break;
 		if (rx_parse(ring, &m, &h)) {
-			owner = rx_owner(sp, &m, &h, &listener);
-			if (owner)
-				sock_put(owner);	/* sk holds it if it is sk */
-			if (owner != sk) {
+			/* sk's own tuple is fixed while it is connected: no lookup. */
+			if (m.src_domain != vs->peer.domain_id || m.src_port != vs->peer.aport ||
+			    h.hdr.conid != vs->st.conid) {
 				foreign = true;
 				break;
 			}
