@@ -210,6 +210,45 @@ static u32 tx_room(const struct v4v_stream *st)
 	return in_flight < st->peer_buf_alloc ? st->peer_buf_alloc - in_flight : 0;
 }
 
+/* The largest payload one message of ours carries to this peer. */
+static u32 tx_chunk_max(const struct v4v_stream *st)
+{
+	u32 hl = v4v_stream_hdr_len(st);
+	u32 max = st->peer_max > hl ? st->peer_max - hl : 0;
+
+	/*
+	 * A third of the peer's ring: the next messages go in while its
+	 * reader drains the first, instead of after.  (Not a quarter: that
+	 * cut each 64 KiB write into 65506 + 30 bytes for a 256 KiB ring, a
+	 * message and a wake-up more per write.)
+	 */
+	return clamp_t(u32, max / 3, 1, V4V_STREAM_CHUNK_MAX);
+}
+
+/*
+ * The least credit worth sending a stream message for (silly window
+ * avoidance).  A sliver of window costs a hypercall, an event and a
+ * wake-up like a full message, and once one goes out the stream stays cut
+ * that way: 64 KiB writes under a 208 KiB window went out as 64 + 64 + 64
+ * + 16 KiB, a third more messages and credits.  A reader that drains
+ * grants credit back once a quarter of its window was read
+ * (v4v_stream_maybe_credit()), so waiting for a quarter cannot deadlock.
+ */
+static u32 tx_worth(const struct v4v_stream *st)
+{
+	if (!st->ext)
+		return 1;
+	return clamp_t(u32, st->peer_buf_alloc / 4, 1, tx_chunk_max(st));
+}
+
+/* The largest seqpacket record: the payload of one message. */
+static u32 seq_max(const struct v4v_stream *st)
+{
+	u32 hl = v4v_stream_hdr_len(st);
+
+	return min_t(u32, st->peer_max > hl ? st->peer_max - hl : 0, V4V_STREAM_CHUNK_MAX);
+}
+
 /* Why sk cannot send now, or 0. */
 static int tx_error(struct sock *sk)
 {
@@ -352,7 +391,7 @@ int v4v_stream_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 	struct v4v_stream *st = &vs->st;
 	bool seq = sk->sk_type == SOCK_SEQPACKET;
 	struct port_owner o;
-	u32 hl, max, room, chunk;
+	u32 room, chunk, need;
 	size_t sent = 0;
 	long timeo, ret;
 	int err = 0, gen;
@@ -377,36 +416,27 @@ int v4v_stream_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 			break;
 		if (!len && !seq)
 			break;
-		hl = v4v_stream_hdr_len(st);
-		max = st->peer_max > hl ? st->peer_max - hl : 0;
 		room = tx_room(st);
-		if (seq && (len > min(max, V4V_STREAM_CHUNK_MAX) ||
+		if (seq && (len > seq_max(st) ||
 			    (st->ext && v4v_stream_cost(sk, len) > st->peer_buf_alloc))) {
 			err = -EMSGSIZE;
 			break;
 		}
-		if (room < (seq ? v4v_stream_cost(sk, len) : 1)) {
-			err = stream_wait(sk, &timeo, &o, credit_or_end,
-					  seq ? v4v_stream_cost(sk, len) : 1);
+		need = seq ? v4v_stream_cost(sk, len) :
+			     min_t(size_t, len - sent, tx_worth(st));
+		if (room < need) {
+			err = stream_wait(sk, &timeo, &o, credit_or_end, need);
 			if (err)
 				break;
 			continue;
 		}
-		/*
-		 * A third of the peer's ring at most: the next messages go in
-		 * while its reader drains the first, instead of after.  (Not a
-		 * quarter: that cut each 64 KiB write into 65506 + 30 bytes
-		 * for a 256 KiB ring, a message and a wake-up more per write.)
-		 */
-		chunk = seq ? len : min_t(size_t, len - sent,
-					  min3(room, max_t(u32, max / 3, 1),
-					       V4V_STREAM_CHUNK_MAX));
+		chunk = seq ? len : min_t(size_t, len - sent, min(room, tx_chunk_max(st)));
 		gen = v4v_tx_gen();
 		ret = send_data(sk, msg, chunk);
 		if (v4v_send_full(ret)) {
 			long t = timeo;
 
-			WRITE_ONCE(vs->tx_want, chunk + hl);
+			WRITE_ONCE(vs->tx_want, chunk + v4v_stream_hdr_len(st));
 			err = -EAGAIN;
 			if (!timeo)
 				break;
@@ -741,5 +771,8 @@ bool v4v_stream_writable(struct sock *sk)
 	    (READ_ONCE(sk->sk_shutdown) & SEND_SHUTDOWN))
 		return false;
 	/* Lockless: a stale value is corrected by the wake-up that follows. */
-	return tx_room(st) > 0;
+	if (sk->sk_type == SOCK_SEQPACKET)
+		return tx_room(st) > 0;
+	/* What sendmsg() waits for, lest poll() and EAGAIN spin together. */
+	return tx_room(st) >= tx_worth(st);
 }

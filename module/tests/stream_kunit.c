@@ -301,6 +301,49 @@ static void credit_bounds_the_sender(struct kunit *test)
 	sock_release(l);
 }
 
+/*
+ * A sender waits for a quarter of the window rather than send a sliver of
+ * it; poll() agrees, so a non-blocking writer does not spin on EAGAIN.
+ */
+static void no_silly_window(struct kunit *test)
+{
+	struct socket *l = new_sock(test, SOCK_STREAM), *c, *a;
+	struct sockaddr_v4v addr = v4v_test_addr(0, 0x5019);
+	int rcvbuf = 16384, got = 0, n, i;
+	u8 *buf = kzalloc(10240, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	/* Doubled by the kernel: a 32 KiB window, so 8 KiB is worth sending. */
+	KUNIT_ASSERT_EQ(test, sock_setsockopt(l, SOL_SOCKET, SO_RCVBUF,
+					      KERNEL_SOCKPTR(&rcvbuf), sizeof(rcvbuf)), 0);
+	KUNIT_ASSERT_EQ(test, kernel_bind(l, (struct sockaddr *)&addr, sizeof(addr)), 0);
+	KUNIT_ASSERT_EQ(test, kernel_listen(l, 4), 0);
+	pair(test, l, 0x5019, SOCK_STREAM, &c, &a);
+	for (i = 0; i < 3; i++)
+		KUNIT_ASSERT_EQ(test, send_buf(c, buf, 10240, MSG_DONTWAIT), 10240);
+	/* 2 KiB of window left: not worth a message. */
+	KUNIT_EXPECT_EQ(test, send_buf(c, buf, 10240, MSG_DONTWAIT), -EAGAIN);
+	KUNIT_EXPECT_FALSE(test, c->ops->poll(NULL, c, NULL) & EPOLLOUT);
+	/* Reading less than a quarter sends no credit: still nothing worth it. */
+	msleep(50);
+	KUNIT_ASSERT_EQ(test, recv_buf(a, buf, 2048, 0, NULL), 2048);
+	msleep(50);
+	KUNIT_EXPECT_EQ(test, send_buf(c, buf, 10240, MSG_DONTWAIT), -EAGAIN);
+	while (got < 6144) {
+		n = recv_buf(a, buf, 6144 - got, 0, NULL);
+		KUNIT_ASSERT_GT(test, n, 0);
+		got += n;
+	}
+	msleep(50);
+	/* 10 KiB granted back: the whole write goes, as one message. */
+	KUNIT_EXPECT_TRUE(test, c->ops->poll(NULL, c, NULL) & EPOLLOUT);
+	KUNIT_EXPECT_EQ(test, send_buf(c, buf, 10240, MSG_DONTWAIT), 10240);
+	kfree(buf);
+	sock_release(c);
+	sock_release(a);
+	sock_release(l);
+}
+
 /* One connection's unread window does not hold up another's data. */
 static void slow_reader_blocks_nobody(struct kunit *test)
 {
@@ -869,6 +912,7 @@ static struct kunit_case v4v_stream_cases[] = {
 	KUNIT_CASE(half_close),
 	KUNIT_CASE(close_eof_or_reset),
 	KUNIT_CASE(credit_bounds_the_sender),
+	KUNIT_CASE(no_silly_window),
 	KUNIT_CASE(slow_reader_blocks_nobody),
 	KUNIT_CASE(peek_waitall_lowat),
 	KUNIT_CASE(nonblocking_connect),
