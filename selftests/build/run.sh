@@ -22,7 +22,7 @@ VERSION=$(cat "$V4V_TOP/VERSION")
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/v4v-build.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
-v4v_need_pkgs gcc make libc6-dev kmod dkms sparse perl xz-utils
+v4v_need_pkgs gcc g++ make libc6-dev kmod dkms sparse perl xz-utils pkgconf
 
 # --- DKMS ------------------------------------------------------------------
 # Start from nothing so a stale module of an earlier run can never be tested.
@@ -61,7 +61,7 @@ ksrc=$(v4v_linux_source)
 # The kernel's code and headers; libv4v.h is a userspace library's header
 # (C99 integer types, as its users write them), compiled by the library.
 mapfile -t files < <(cd "$V4V_TOP" && find module include -name '*.[ch]' ! -name '*.mod.c' \
-	! -path include/libv4v.h | sort)
+	! -path include/libv4v.h ! -path 'include/openxt/*' | sort)
 out=$(cd "$V4V_TOP" && perl "$ksrc/scripts/checkpatch.pl" --strict --no-tree --terse \
 	--show-types -f "${files[@]}" 2>&1 | grep -v '^total:\|^$' || true)
 [[ -n $out ]] && echo "$out" >&2
@@ -76,6 +76,18 @@ for h in uapi/linux/v4v.h; do
 done
 v4v_result "$TIER" uapi_headers_standalone_c90 "$ok"
 
+# The library's headers, as C99 and C++ programs include them; OpenXT's two
+# together too (a program may use both), with include/openxt first.
+ok=0
+for h in libv4v.h "openxt/libargo.h openxt/libv4v.h"; do
+	inc=(-I"$V4V_TOP/include" -I"$V4V_TOP/include/uapi")
+	[[ $h == openxt* ]] && inc=(-I"$V4V_TOP/include/openxt" "${inc[@]}")
+	printf '#include <%s>\n' ${h//openxt\//} > "$WORK/lib.c"
+	gcc -std=c99 -pedantic -Wall -Wextra -Werror -fsyntax-only "${inc[@]}" "$WORK/lib.c" >&2 &&
+		g++ -Wall -Wextra -Werror -fsyntax-only -x c++ "${inc[@]}" "$WORK/lib.c" >&2 || ok=1
+done
+v4v_result "$TIER" library_headers_standalone_c99_cxx "$ok"
+
 # --- documentation ---------------------------------------------------------
 # Every row of the bad-input table is a test, and every such test a row.
 make -s -C "$V4V_TOP/selftests/progs" >&2
@@ -86,7 +98,7 @@ v4v_result "$TIER" bad_input_table_matches_suite "$([[ $doc == "$suite" ]]; echo
 
 # --- library -----------------------------------------------------------------
 make -s -C "$V4V_TOP/libv4v" >&2
-want=$(grep -o 'v4v_[a-z_0-9]*;' "$V4V_TOP/libv4v/libv4v.map" | tr -d ';' | sort)
+want=$(grep -oE '\b(v4v|argo|viptables)_[a-z_0-9]*;' "$V4V_TOP/libv4v/libv4v.map" | tr -d ';' | sort)
 have=$(nm -D --defined-only "$V4V_TOP/libv4v/build/libv4v.so.1" |
 	awk '$2 == "T" { sub(/@.*/, "", $3); print $3 }' | sort)
 v4v_result "$TIER" libv4v_exports_match_map "$([[ $want == "$have" ]]; echo $?)" \
@@ -97,6 +109,39 @@ v4v_result "$TIER" libv4v_man_page_per_function "$([[ -z $nopage ]]; echo $?)" \
 	"no page: $(echo $nopage)"
 soname=$(readelf -d "$V4V_TOP/libv4v/build/libv4v.so.1" | grep -o 'SONAME.*\[.*\]')
 v4v_result "$TIER" libv4v_soname "$([[ $soname == *'[libv4v.so.1]' ]]; echo $?)" "$soname"
+
+# Installed as a package would be, programs build with pkg-config alone: a
+# native one, and an OpenXT one whose v4v_bind() must be OpenXT's (its
+# v4v_openxt_bind symbol), both running against the installed library.
+inst=$WORK/inst
+make -s -C "$V4V_TOP/libv4v" install DESTDIR="$inst" prefix=/opt/v4v >&2
+pc() { PKG_CONFIG_SYSROOT_DIR=$inst PKG_CONFIG_LIBDIR=$inst/opt/v4v/lib/pkgconfig pkg-config "$@"; }
+cat > "$WORK/native.c" <<'C'
+#include <errno.h>
+#include <libv4v.h>
+int main(void) { return !(v4v_bind(-1, V4V_DOMID_ANY, 1) == -1 && errno == EAFNOSUPPORT); }
+C
+cat > "$WORK/openxt.c" <<'C'
+#include <errno.h>
+#include <libargo.h>
+#include <libv4v.h>
+int main(void)
+{
+	v4v_addr_t a = { 1, V4V_DOMID_ANY, 0 };
+	xen_argo_addr_t b = { 1, XEN_ARGO_DOMID_ANY, 0 };
+
+	if (v4v_bind(-1, NULL, V4V_DOMID_ANY) != -1 || errno != EINVAL)
+		return 1;
+	return !(argo_bind(-1, &b, XEN_ARGO_DOMID_ANY) == -1 && v4v_bind(-1, &a, 0) == -1);
+}
+C
+ok=0
+gcc -Wall -Werror -o "$WORK/native" "$WORK/native.c" $(pc --cflags --libs libv4v) >&2 &&
+	gcc -Wall -Werror -o "$WORK/openxt" "$WORK/openxt.c" $(pc --cflags --libs libv4v-openxt) >&2 &&
+	LD_LIBRARY_PATH=$inst/opt/v4v/lib "$WORK/native" && LD_LIBRARY_PATH=$inst/opt/v4v/lib "$WORK/openxt" &&
+	nm -u "$WORK/openxt" | grep -qw 'v4v_openxt_bind' &&
+	[[ -f $inst/opt/v4v/share/man/man7/libv4v.7 && -f $inst/opt/v4v/include/v4v/openxt/xen/argo.h ]] || ok=1
+v4v_result "$TIER" libv4v_installed_builds_native_and_openxt "$ok"
 
 hv=$(awk '/LIBV4V_VERSION_(MAJOR|MINOR|PATCH)/ { printf "%s%s", sep, $3; sep = "." }' \
 	"$V4V_TOP/include/libv4v.h")

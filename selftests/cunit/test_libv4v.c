@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "libv4v.h"
+#include "cases.h"
 
 static struct sockaddr_v4v parse_ok(const char *s)
 {
@@ -236,10 +237,7 @@ static void report(const CU_pTest test, const CU_pSuite suite,
 
 int main(void)
 {
-	static const struct {
-		const char *suite, *name;
-		void (*fn)(void);
-	} tests[] = {
+	static const struct cu_case tests[] = {
 		{ "addr_parse", "plain_numbers", parse_plain_numbers },
 		{ "addr_parse", "names_hex_and_wildcards", parse_names_hex_and_wildcards },
 		{ "addr_parse", "rejects_malformed", parse_rejects_malformed },
@@ -265,6 +263,14 @@ int main(void)
 			suite = CU_add_suite(cur, NULL, NULL);
 		}
 		if (!suite || !CU_add_test(suite, tests[i].name, tests[i].fn))
+			return 1;
+	}
+	for (i = 0; i < openxt_ncases; i++) {
+		if (strcmp(cur, openxt_cases[i].suite)) {
+			cur = openxt_cases[i].suite;
+			suite = CU_add_suite(cur, NULL, NULL);
+		}
+		if (!suite || !CU_add_test(suite, openxt_cases[i].name, openxt_cases[i].fn))
 			return 1;
 	}
 	/* CU_basic_run_tests() would replace our handler with its own. */

@@ -12,6 +12,7 @@
 
 #include <libv4v.h>
 
+#include "openxt_apps.h"
 #include "stream_util.h"
 #include "v4v_test.h"
 
@@ -120,10 +121,24 @@ static void lib_errors(void)
 	close(l);
 }
 
+/* A program written against OpenXT's libargo, unmodified. */
+static void lib_openxt_libargo_program(void)
+{
+	openxt_argo_app(g_domid, LIB_PORT + 8);
+}
+
+/* A program written against OpenXT's legacy libv4v, unmodified. */
+static void lib_openxt_libv4v_program(void)
+{
+	openxt_v4v_app(g_domid, LIB_PORT + 12);
+}
+
 const struct t_case t_lib_cases[] = {
 	{ "lib_family_is_the_modules", T_ANY, 0, lib_family_is_the_modules },
 	{ "lib_dgram_round_trip", T_ANY, 0, lib_dgram_round_trip },
 	{ "lib_stream_dial_and_serve", T_ANY, 0, lib_stream_dial_and_serve },
 	{ "lib_errors", T_ANY, 0, lib_errors },
+	{ "lib_openxt_libargo_program", T_ANY, 0, lib_openxt_libargo_program },
+	{ "lib_openxt_libv4v_program", T_ANY, 0, lib_openxt_libv4v_program },
 };
 const size_t t_lib_count = sizeof(t_lib_cases) / sizeof(t_lib_cases[0]);
