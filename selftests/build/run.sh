@@ -109,6 +109,13 @@ v4v_result "$TIER" libv4v_man_page_per_function "$([[ -z $nopage ]]; echo $?)" \
 	"no page: $(echo $nopage)"
 soname=$(readelf -d "$V4V_TOP/libv4v/build/libv4v.so.1" | grep -o 'SONAME.*\[.*\]')
 v4v_result "$TIER" libv4v_soname "$([[ $soname == *'[libv4v.so.1]' ]]; echo $?)" "$soname"
+# The interposer exports the calls it replaces, unversioned, and nothing else.
+want=$(awk '/global:/ { on = 1; next } /local:/ { on = 0 } on' "$V4V_TOP/libv4v/preload.map" |
+	tr -s ' \t;' '\n' | grep . | sort | xargs)
+have=$(nm -D --defined-only "$V4V_TOP/libv4v/build/libv4v-preload.so" |
+	awk '$2 == "T" { print $3 }' | sort | xargs)
+v4v_result "$TIER" preload_exports_only_interposed_calls "$([[ $want == "$have" ]]; echo $?)" \
+	"exported: $have"
 
 # Installed as a package would be, programs build with pkg-config alone: a
 # native one, and an OpenXT one whose v4v_bind() must be OpenXT's (its

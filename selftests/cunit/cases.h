@@ -14,4 +14,8 @@ struct cu_case {
 extern const struct cu_case openxt_cases[];
 extern const size_t openxt_ncases;
 
+/* test_preload_map.c: the interposer's address mapping. */
+extern const struct cu_case preload_cases[];
+extern const size_t preload_ncases;
+
 #endif

@@ -235,6 +235,22 @@ static void report(const CU_pTest test, const CU_pSuite suite,
 	printf("\n");
 }
 
+/* Register a table of tests, a suite per run of equal suite names. */
+static int add_cases(const struct cu_case *t, size_t n, const char **cur, CU_pSuite *suite)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(*cur, t[i].suite)) {
+			*cur = t[i].suite;
+			*suite = CU_add_suite(*cur, NULL, NULL);
+		}
+		if (!*suite || !CU_add_test(*suite, t[i].name, t[i].fn))
+			return 1;
+	}
+	return 0;
+}
+
 int main(void)
 {
 	static const struct cu_case tests[] = {
@@ -253,26 +269,13 @@ int main(void)
 	CU_pSuite suite = NULL;
 	const char *cur = "";
 	unsigned int fails;
-	size_t i;
 
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 1;
-	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
-		if (strcmp(cur, tests[i].suite)) {
-			cur = tests[i].suite;
-			suite = CU_add_suite(cur, NULL, NULL);
-		}
-		if (!suite || !CU_add_test(suite, tests[i].name, tests[i].fn))
-			return 1;
-	}
-	for (i = 0; i < openxt_ncases; i++) {
-		if (strcmp(cur, openxt_cases[i].suite)) {
-			cur = openxt_cases[i].suite;
-			suite = CU_add_suite(cur, NULL, NULL);
-		}
-		if (!suite || !CU_add_test(suite, openxt_cases[i].name, openxt_cases[i].fn))
-			return 1;
-	}
+	if (add_cases(tests, sizeof(tests) / sizeof(tests[0]), &cur, &suite) ||
+	    add_cases(openxt_cases, openxt_ncases, &cur, &suite) ||
+	    add_cases(preload_cases, preload_ncases, &cur, &suite))
+		return 1;
 	/* CU_basic_run_tests() would replace our handler with its own. */
 	CU_set_test_complete_handler(report);
 	CU_run_all_tests();

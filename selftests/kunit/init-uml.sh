@@ -17,6 +17,8 @@ v4v-test run lib uml
 v4v-test stream-server &
 V4VT_BULK_MB=128 v4v-test run stream uml
 v4v-test stream-quit
+# Unmodified IP programs through the interposer, server and client here.
+timeout 300 sh /bin/interpose.sh local uml-interpose
 # An object counts as leaked once two scans in a row find no reference to it.
 echo scan > /sys/kernel/debug/kmemleak
 sleep 1

@@ -16,6 +16,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../lib/common.sh"
 . "$HERE/../lib/initramfs.sh"
+. "$HERE/../vm/lib/interpose.sh"
 . "$HERE/../lib/verdict.sh"
 
 TIER=kunit
@@ -57,7 +58,13 @@ fi
 
 make -s -C "$V4V_TOP/selftests/progs" >&2
 TEST=$V4V_TOP/selftests/progs/v4v-test
-v4v_mkinitramfs "$WORK/initrd.gz" "$HERE/init-uml.sh" "$TEST:/bin/v4v-test"
+# The interposer's programs, for "interpose.sh local" (real ones, on glibc).
+make -s -C "$V4V_TOP/libv4v" >&2
+head -c 1048576 /dev/urandom > "$WORK/data.bin"
+mapfile -t ispecs < <(v4v_interpose_specs "$V4V_TOP/libv4v/build/libv4v-preload.so" \
+	"$WORK/data.bin")
+v4v_mkinitramfs "$WORK/initrd.gz" "$HERE/init-uml.sh" "$TEST:/bin/v4v-test" \
+	"$HERE/../vm/guest/interpose.sh:/bin/interpose.sh" "${ispecs[@]}"
 
 v4v_log "kunit: booting UML: KUnit suites, then the userspace suites on loopback"
 timeout -k 5 "${V4V_UML_TIMEOUT:-900}" "$WORK/linux" mem=1G console=tty \
@@ -87,6 +94,7 @@ PY
 # The userspace suites, kmemleak, and the health of the whole boot.
 v4v_vm_expect "$TIER" "$LOG" uml $("$TEST" list dgram dom0) $("$TEST" list badinput dom0) \
 	$("$TEST" list stream dom0) $("$TEST" list lib dom0)
+v4v_vm_expect "$TIER" "$LOG" uml-interpose $(sh "$HERE/../vm/guest/interpose.sh" list local)
 v4v_vm_expect "$TIER" "$LOG" uml-init kmemleak_clean
 v4v_result "$TIER" uml/finished "$(grep -q 'V4V-INIT-FINISHED' "$LOG"; echo $?)" \
 	"the UML init never finished (timeout or crash; see $LOG)"

@@ -20,6 +20,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib/xen.sh"
 . "$HERE/lib/kernel.sh"
 . "$HERE/../lib/initramfs.sh"
+. "$HERE/lib/interpose.sh"
 . "$HERE/lib/qemu.sh"
 . "$HERE/../lib/verdict.sh"
 
@@ -81,9 +82,15 @@ vcpus = 1
 on_poweroff = "destroy"
 on_crash = "destroy"
 EOF
+# The interposer, and real programs to run over it (guest/interpose.sh).
+make -s -C "$V4V_TOP/libv4v" >&2
+head -c 4194304 /dev/urandom > "$WORK/data.bin"
+mapfile -t ispecs < <(v4v_interpose_specs "$V4V_TOP/libv4v/build/libv4v-preload.so" \
+	"$WORK/data.bin")
+ispecs+=("$HERE/guest/interpose.sh:/bin/interpose.sh")
 v4v_mkinitramfs "$WORK/domu.cpio.gz" "$HERE/guest/init-domu.sh" \
-	"$KO:/v4v.ko" "$TEST:/bin/v4v-test"
-specs=("$KO:/v4v.ko" "$TEST:/bin/v4v-test" "$KDIR/vmlinuz:/root/vmlinuz"
+	"$KO:/v4v.ko" "$TEST:/bin/v4v-test" "${ispecs[@]}"
+specs=("${ispecs[@]}" "$KO:/v4v.ko" "$TEST:/bin/v4v-test" "$KDIR/vmlinuz:/root/vmlinuz"
 	"$WORK/domu.cpio.gz:/root/domu.cpio.gz" "$WORK/domu.cfg:/root/domu.cfg")
 for m in "$KDIR"/modules/*.ko; do specs+=("$m:/lib/modules/xen/${m##*/}"); done
 mapfile -t -O "${#specs[@]}" specs < <(v4v_toolstack_specs "$UTILS")
@@ -114,6 +121,8 @@ full)
 			peer_destroyed_fails_tx \
 			peer_destroyed_fails_rx server_saw_no_bad_message module_unload \
 			module_autoload
+		v4v_vm_expect "$TIER" "$LOG" dom0-interpose $(sh "$HERE/guest/interpose.sh" list check)
+		v4v_vm_expect "$TIER" "$LOG" domu-interpose $(sh "$HERE/guest/interpose.sh" list fetch)
 		v4v_vm_expect "$TIER" "$LOG" domu-init module_load module_unload
 		v4v_vm_expect "$TIER" "$LOG" domu $("$TEST" list dgram domu) \
 			$("$TEST" list badinput domu) $("$TEST" list client domu) \

@@ -187,7 +187,10 @@ v4v-test server &
 SERVER=$!
 wait_for 'grep -q "^0x00005001 " /sys/kernel/debug/v4v/rings' 30
 result $? server_listening
+# Unmodified IP programs' servers, through the interposer, for the domU.
+sh /bin/interpose.sh serve
 run_domu
+sh /bin/interpose.sh check dom0-interpose
 v4v-test quit
 wait $SERVER
 result $? server_saw_no_bad_message

@@ -33,6 +33,8 @@ if insmod /v4v.ko; then
 		timeout 600 v4v-test run lib domu
 		timeout 1800 v4v-test run client domu
 		timeout 1800 v4v-test run stream domu
+		# Unmodified IP programs, through the interposer, to dom0 (1.0.0.0).
+		timeout 600 sh /bin/interpose.sh fetch domu-interpose 1.0.0.0
 	fi
 	# Closed sockets pin the module for an RCU grace period: retry a little.
 	i=0
