@@ -35,6 +35,19 @@ static struct socket *listener(struct kunit *test, int type, u32 port, int backl
 	return s;
 }
 
+/* A listener whose children get a window of twice rcvbuf (the kernel doubles it). */
+static struct socket *small_listener(struct kunit *test, int type, u32 port, int rcvbuf)
+{
+	struct socket *s = new_sock(test, type);
+	struct sockaddr_v4v a = v4v_test_addr(0, port);
+
+	KUNIT_ASSERT_EQ(test, sock_setsockopt(s, SOL_SOCKET, SO_RCVBUF,
+					      KERNEL_SOCKPTR(&rcvbuf), sizeof(rcvbuf)), 0);
+	KUNIT_ASSERT_EQ(test, kernel_bind(s, (struct sockaddr *)&a, sizeof(a)), 0);
+	KUNIT_ASSERT_EQ(test, kernel_listen(s, 4), 0);
+	return s;
+}
+
 static int do_connect(struct socket *s, u32 port, int flags)
 {
 	struct sockaddr_v4v a = v4v_test_addr(0, port);
@@ -270,17 +283,12 @@ static void close_eof_or_reset(struct kunit *test)
 /* A window's worth goes out without the reader; then the sender waits. */
 static void credit_bounds_the_sender(struct kunit *test)
 {
-	struct socket *l = new_sock(test, SOCK_STREAM), *c, *a;
-	struct sockaddr_v4v addr = v4v_test_addr(0, 0x5007);
-	int rcvbuf = 4096, sent = 0, n, got = 0;
+	/* An 8 KiB window for the children. */
+	struct socket *l = small_listener(test, SOCK_STREAM, 0x5007, 4096), *c, *a;
+	int sent = 0, n, got = 0;
 	u8 *buf = kzalloc(65536, GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, buf);
-	/* The kernel doubles it: an 8 KiB window for the children. */
-	KUNIT_ASSERT_EQ(test, sock_setsockopt(l, SOL_SOCKET, SO_RCVBUF,
-					      KERNEL_SOCKPTR(&rcvbuf), sizeof(rcvbuf)), 0);
-	KUNIT_ASSERT_EQ(test, kernel_bind(l, (struct sockaddr *)&addr, sizeof(addr)), 0);
-	KUNIT_ASSERT_EQ(test, kernel_listen(l, 4), 0);
 	pair(test, l, 0x5007, SOCK_STREAM, &c, &a);
 	while ((n = send_buf(c, buf, 65536, MSG_DONTWAIT)) > 0)
 		sent += n;
@@ -307,17 +315,12 @@ static void credit_bounds_the_sender(struct kunit *test)
  */
 static void no_silly_window(struct kunit *test)
 {
-	struct socket *l = new_sock(test, SOCK_STREAM), *c, *a;
-	struct sockaddr_v4v addr = v4v_test_addr(0, 0x5019);
-	int rcvbuf = 16384, got = 0, n, i;
+	/* A 32 KiB window, so 8 KiB is worth sending. */
+	struct socket *l = small_listener(test, SOCK_STREAM, 0x5019, 16384), *c, *a;
+	int got = 0, n, i;
 	u8 *buf = kzalloc(10240, GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, buf);
-	/* Doubled by the kernel: a 32 KiB window, so 8 KiB is worth sending. */
-	KUNIT_ASSERT_EQ(test, sock_setsockopt(l, SOL_SOCKET, SO_RCVBUF,
-					      KERNEL_SOCKPTR(&rcvbuf), sizeof(rcvbuf)), 0);
-	KUNIT_ASSERT_EQ(test, kernel_bind(l, (struct sockaddr *)&addr, sizeof(addr)), 0);
-	KUNIT_ASSERT_EQ(test, kernel_listen(l, 4), 0);
 	pair(test, l, 0x5019, SOCK_STREAM, &c, &a);
 	for (i = 0; i < 3; i++)
 		KUNIT_ASSERT_EQ(test, send_buf(c, buf, 10240, MSG_DONTWAIT), 10240);
@@ -691,9 +694,8 @@ static void syn_flood_is_bounded(struct kunit *test)
 /* Memory follows the bytes credited, not the number of messages. */
 static void tiny_messages_stay_small(struct kunit *test)
 {
-	struct socket *l = new_sock(test, SOCK_SEQPACKET), *c, *a, *sl, *sc, *sa;
-	struct sockaddr_v4v addr = v4v_test_addr(0, 0x5012);
-	int rcvbuf = 4096, i, n = 0;
+	struct socket *l, *c, *a, *sl, *sc, *sa;
+	int i, n = 0;
 
 	/* Stream: 2000 one-byte writes share skbs. */
 	sl = listener(test, SOCK_STREAM, 0x5013, 4);
@@ -705,10 +707,7 @@ static void tiny_messages_stay_small(struct kunit *test)
 	KUNIT_EXPECT_LT(test, atomic_read(&sa->sk->sk_rmem_alloc), 16384);
 
 	/* Seqpacket: each record costs 256 bytes of credit besides its own. */
-	KUNIT_ASSERT_EQ(test, sock_setsockopt(l, SOL_SOCKET, SO_RCVBUF,
-					      KERNEL_SOCKPTR(&rcvbuf), sizeof(rcvbuf)), 0);
-	KUNIT_ASSERT_EQ(test, kernel_bind(l, (struct sockaddr *)&addr, sizeof(addr)), 0);
-	KUNIT_ASSERT_EQ(test, kernel_listen(l, 4), 0);
+	l = small_listener(test, SOCK_SEQPACKET, 0x5012, 4096);
 	pair(test, l, 0x5012, SOCK_SEQPACKET, &c, &a);
 	while (send_buf(c, "r", 1, MSG_DONTWAIT) == 1)
 		n++;
