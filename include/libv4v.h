@@ -36,6 +36,14 @@ const char *v4v_version(void);
 int v4v_addr_parse(const char *str, struct sockaddr_v4v *addr);
 
 /*
+ * As v4v_addr_parse(), and DOMAIN may also be a domain's name, looked up
+ * in xenstore (dom0 sees every domain's; a domU usually only its own).
+ * -1 with errno EINVAL for bad text, ENOENT if no domain has the name or
+ * xenstore cannot be read.
+ */
+int v4v_addr_resolve(const char *str, struct sockaddr_v4v *addr);
+
+/*
  * Write addr as text ("3:5000", "any:0x10"...) into buf of len bytes.
  * Returns the length written (without the NUL), or -1 with errno EINVAL
  * (NULL argument) or ENOSPC (buf too small; V4V_ADDRSTRLEN always fits).

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* Address text <-> struct sockaddr_v4v. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -69,6 +71,51 @@ V4V_EXPORT int v4v_addr_parse(const char *str, struct sockaddr_v4v *addr)
 	addr->sv4v_family = AF_V4V;
 	addr->sv4v_domain = (__u16)dom;
 	addr->sv4v_port = (__u32)port;
+	return 0;
+inval:
+	errno = EINVAL;
+	return -1;
+}
+
+/* The longest domain name xenstore keeps that we look up. */
+#define NAME_MAX_LEN 64
+
+/* What xl accepts in a domain name, and no more: letters first. */
+static int valid_name(const char *s, size_t n)
+{
+	size_t i;
+
+	if (!isalpha((unsigned char)s[0]))
+		return 0;
+	for (i = 1; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && !strchr("._-", s[i]))
+			return 0;
+	return 1;
+}
+
+V4V_EXPORT int v4v_addr_resolve(const char *str, struct sockaddr_v4v *addr)
+{
+	char name[NAME_MAX_LEN + 1], port[16];
+	const char *colon;
+	uint16_t dom;
+	size_t n;
+
+	if (!v4v_addr_parse(str, addr))
+		return 0;
+	/* Only a name in place of the domain is resolved; all else is EINVAL. */
+	colon = str && addr ? strrchr(str, ':') : NULL;
+	n = colon ? (size_t)(colon - str) : 0;
+	if (!colon || n == 0 || n > NAME_MAX_LEN || !valid_name(str, n) ||
+	    snprintf(port, sizeof(port), "0%s", colon) >= (int)sizeof(port) ||
+	    v4v_addr_parse(port, addr))
+		goto inval;
+	memcpy(name, str, n);
+	name[n] = 0;
+	if (v4v_xs_domain_by_name(name, &dom)) {
+		errno = ENOENT;
+		return -1;
+	}
+	addr->sv4v_domain = dom;
 	return 0;
 inval:
 	errno = EINVAL;

@@ -122,7 +122,7 @@ static int socket_for(const char *addr, int type, struct sockaddr_v4v *a)
 {
 	int af;
 
-	if (v4v_addr_parse(addr, a))
+	if (v4v_addr_resolve(addr, a))
 		return -1;
 	af = v4v_family();
 	if (af < 0)

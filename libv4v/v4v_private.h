@@ -15,6 +15,9 @@ int v4v_family(void);
 /* OpenXT's libv4v_get_version(), under the symbol its header names. */
 char *v4v_openxt_get_version(void);
 
+/* The id of the domain xenstore calls name; 0, or -1 if none or no xenstore. */
+int v4v_xs_domain_by_name(const char *name, uint16_t *domain);
+
 /*
  * OpenXT's address structs, xen_argo_addr_t and v4v_addr_t, as the shared
  * code takes them (openxt_core.c).  A NULL address where one is needed is

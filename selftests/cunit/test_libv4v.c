@@ -189,7 +189,7 @@ static void family_without_module(void)
 
 static void dial_and_serve_reject_bad_text(void)
 {
-	static const char *const bad[] = { "", "5000", "0:", ":1", "0:1:2", "dom:1", "0 :1" };
+	static const char *const bad[] = { "", "5000", "0:", ":1", "0:1:2", "0 :1", "-x:1" };
 	size_t i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -206,6 +206,36 @@ static void dial_and_serve_reject_bad_text(void)
 	errno = 0;
 	CU_ASSERT_EQUAL(v4v_serve(NULL, SOCK_DGRAM, 0), -1);
 	CU_ASSERT_EQUAL(errno, EINVAL);
+}
+
+/* Numbers resolve as they parse; bad text is EINVAL before any lookup. */
+static void resolve_without_xenstore(void)
+{
+	static const char *const bad[] = { "", "5000", "name:", ":1", "a:b:1", "name:-1",
+					   "name:99999999999", "9name:1", "a name:1", "a/b:1" };
+	struct sockaddr_v4v a;
+	size_t i;
+
+	CU_ASSERT_EQUAL(v4v_addr_resolve("dom7:0x10", &a), 0);
+	CU_ASSERT_EQUAL(a.sv4v_domain, 7);
+	CU_ASSERT_EQUAL(a.sv4v_port, 16);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		errno = 0;
+		CU_ASSERT_EQUAL(v4v_addr_resolve(bad[i], &a), -1);
+		CU_ASSERT_EQUAL(errno, EINVAL);
+	}
+	errno = 0;
+	CU_ASSERT_EQUAL(v4v_addr_resolve(NULL, &a), -1);
+	CU_ASSERT_EQUAL(errno, EINVAL);
+	errno = 0;
+	CU_ASSERT_EQUAL(v4v_addr_resolve("0:1", NULL), -1);
+	CU_ASSERT_EQUAL(errno, EINVAL);
+	/* The host runs no xenstore: a name is not found. */
+	if (access("/run/xenstored/socket", F_OK) && access("/dev/xen/xenbus", F_OK)) {
+		errno = 0;
+		CU_ASSERT_EQUAL(v4v_addr_resolve("Domain-0:1", &a), -1);
+		CU_ASSERT_EQUAL(errno, ENOENT);
+	}
 }
 
 /* Calls on a descriptor pass the kernel's errors through. */
@@ -260,6 +290,7 @@ int main(void)
 		{ "addr_parse", "rejects_null", parse_rejects_null },
 		{ "addr_format", "round_trip", format_and_round_trip },
 		{ "addr_format", "errors", format_errors },
+		{ "addr_resolve", "without_xenstore", resolve_without_xenstore },
 		{ "version", "matches_header", version_matches_header },
 		{ "socket", "family_without_module", family_without_module },
 		{ "socket", "dial_and_serve_reject_bad_text", dial_and_serve_reject_bad_text },

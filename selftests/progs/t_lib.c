@@ -108,7 +108,7 @@ static void lib_errors(void)
 	T_ASSERT(l >= 0, "v4v_serve: %s", strerror(errno));
 	T_EQ(v4v_serve(here(LIB_PORT + 4), SOCK_STREAM, 1), -1);
 	T_EQ(errno, EADDRINUSE);
-	T_EQ(v4v_dial("dom:1", SOCK_STREAM), -1);
+	T_EQ(v4v_dial("0 :1", SOCK_STREAM), -1);
 	T_EQ(errno, EINVAL);
 	T_EQ(v4v_serve(NULL, SOCK_DGRAM, 0), -1);
 	T_EQ(errno, EINVAL);
@@ -119,6 +119,51 @@ static void lib_errors(void)
 	T_EQ(errno, ESOCKTNOSUPPORT);
 	close(fd);
 	close(l);
+}
+
+/* Whether v4v runs on Xen here (else the loopback backend, no xenstore). */
+static int on_xen(void)
+{
+	FILE *f = fopen("/sys/kernel/debug/v4v/status", "r");
+	char line[64];
+	int xen = 0;
+
+	T_ASSERT(f, "no debugfs status: %s", strerror(errno));
+	while (fgets(line, sizeof(line), f))
+		if (!strcmp(line, "backend: xen\n"))
+			xen = 1;
+	fclose(f);
+	return xen;
+}
+
+/*
+ * Domain names through xenstore: this domain's own name (the harness
+ * names them Domain-0 and domu) is its id; an unknown name is ENOENT,
+ * and so is any name without xenstore (UML).
+ */
+static void lib_resolve_names(void)
+{
+	const char *self = g_domid == 0 ? "Domain-0:0x7310" : "domu:0x7310";
+	struct sockaddr_v4v a;
+
+	memset(&a, 0xff, sizeof(a));
+	if (on_xen()) {
+		T_ASSERT(v4v_addr_resolve(self, &a) == 0, "%s: %s", self, strerror(errno));
+		T_EQ(a.sv4v_domain, g_domid);
+		T_EQ(a.sv4v_port, 0x7310);
+	} else {
+		errno = 0;
+		T_EQ(v4v_addr_resolve(self, &a), -1);
+		T_EQ(errno, ENOENT);
+	}
+	errno = 0;
+	T_EQ(v4v_addr_resolve("no-such-domain:1", &a), -1);
+	T_EQ(errno, ENOENT);
+	errno = 0;
+	T_EQ(v4v_dial("no-such-domain:1", SOCK_STREAM), -1);
+	T_EQ(errno, ENOENT);
+	T_EQ(v4v_addr_resolve("3:5", &a), 0);	/* numbers need no xenstore */
+	T_EQ(a.sv4v_domain, 3);
 }
 
 /* A program written against OpenXT's libargo, unmodified. */
@@ -138,6 +183,7 @@ const struct t_case t_lib_cases[] = {
 	{ "lib_dgram_round_trip", T_ANY, 0, lib_dgram_round_trip },
 	{ "lib_stream_dial_and_serve", T_ANY, 0, lib_stream_dial_and_serve },
 	{ "lib_errors", T_ANY, 0, lib_errors },
+	{ "lib_resolve_names", T_ANY, 0, lib_resolve_names },
 	{ "lib_openxt_libargo_program", T_ANY, 0, lib_openxt_libargo_program },
 	{ "lib_openxt_libv4v_program", T_ANY, 0, lib_openxt_libv4v_program },
 };
