@@ -67,6 +67,10 @@ int v4v_family(void);
 int v4v_socket(int type);
 int v4v_bind(int fd, uint16_t domain, uint32_t port);
 int v4v_connect(int fd, uint16_t domain, uint32_t port);
+/* listen(), send() and recv(), for programs that use only v4v_* names. */
+int v4v_listen(int fd, int backlog);
+ssize_t v4v_send(int fd, const void *buf, size_t len, int flags);
+ssize_t v4v_recv(int fd, void *buf, size_t len, int flags);
 /* accept4(); the peer's address in *peer unless peer is NULL. */
 int v4v_accept(int fd, struct sockaddr_v4v *peer, int flags);
 ssize_t v4v_sendto(int fd, const void *buf, size_t len, int flags,

@@ -99,6 +99,21 @@ V4V_EXPORT int v4v_accept(int fd, struct sockaddr_v4v *peer, int flags)
 	return accept4(fd, (struct sockaddr *)peer, peer ? &len : NULL, flags);
 }
 
+V4V_EXPORT int v4v_listen(int fd, int backlog)
+{
+	return listen(fd, backlog);
+}
+
+V4V_EXPORT ssize_t v4v_send(int fd, const void *buf, size_t len, int flags)
+{
+	return send(fd, buf, len, flags);
+}
+
+V4V_EXPORT ssize_t v4v_recv(int fd, void *buf, size_t len, int flags)
+{
+	return recv(fd, buf, len, flags);
+}
+
 V4V_EXPORT ssize_t v4v_sendto(int fd, const void *buf, size_t len, int flags,
 			      uint16_t domain, uint32_t port)
 {

@@ -253,6 +253,15 @@ static void calls_on_bad_descriptors(void)
 	errno = 0;
 	CU_ASSERT_EQUAL(v4v_recvfrom(-1, buf, sizeof(buf), 0, NULL), -1);
 	CU_ASSERT_EQUAL(errno, EBADF);
+	errno = 0;
+	CU_ASSERT_EQUAL(v4v_listen(-1, 1), -1);
+	CU_ASSERT_EQUAL(errno, EBADF);
+	errno = 0;
+	CU_ASSERT_EQUAL(v4v_send(-1, "x", 1, 0), -1);
+	CU_ASSERT_EQUAL(errno, EBADF);
+	errno = 0;
+	CU_ASSERT_EQUAL(v4v_recv(-1, buf, sizeof(buf), 0), -1);
+	CU_ASSERT_EQUAL(errno, EBADF);
 }
 
 static void report(const CU_pTest test, const CU_pSuite suite,

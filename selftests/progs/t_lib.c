@@ -78,10 +78,15 @@ static void lib_stream_dial_and_serve(void)
 	T_ASSERT(a >= 0, "v4v_accept: %s", strerror(errno));
 	T_EQ(peer.sv4v_domain, g_domid);
 	T_EQ(peer.sv4v_port, sk_port(c));
-	T_EQ(write_full(c, "stream", 6), 6);
-	T_EQ(read_full(a, buf, 6), 6);
+	T_EQ(v4v_send(c, "stream", 6, 0), 6);
+	T_EQ(v4v_recv(a, buf, 6, MSG_WAITALL), 6);
 	T_ASSERT(!memcmp(buf, "stream", 6), "got '%.6s'", buf);
 	close(a);
+	close(c);
+	/* v4v_listen on a bound socket, as listen(). */
+	c = v4v_socket(SOCK_STREAM);
+	T_EQ(v4v_bind(c, V4V_DOMID_ANY, LIB_PORT + 3), 0);
+	T_EQ(v4v_listen(c, 1), 0);
 	close(c);
 	/* A peer of NULL is allowed, as with accept(). */
 	c = v4v_socket(SOCK_SEQPACKET);
