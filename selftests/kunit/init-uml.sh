@@ -19,6 +19,7 @@ V4VT_BULK_MB=128 v4v-test run stream uml
 v4v-test stream-quit
 # Unmodified IP programs through the interposer, server and client here.
 timeout 300 sh /bin/interpose.sh local uml-interpose
+timeout 300 sh /bin/interpose.sh semantics uml-preload
 # An object counts as leaked once two scans in a row find no reference to it.
 echo scan > /sys/kernel/debug/kmemleak
 sleep 1

@@ -62,7 +62,7 @@ TEST=$V4V_TOP/selftests/progs/v4v-test
 make -s -C "$V4V_TOP/libv4v" >&2
 head -c 1048576 /dev/urandom > "$WORK/data.bin"
 mapfile -t ispecs < <(v4v_interpose_specs "$V4V_TOP/libv4v/build/libv4v-preload.so" \
-	"$WORK/data.bin")
+	"$WORK/data.bin" "$V4V_TOP/selftests/progs/preload-check")
 v4v_mkinitramfs "$WORK/initrd.gz" "$HERE/init-uml.sh" "$TEST:/bin/v4v-test" \
 	"$HERE/../vm/guest/interpose.sh:/bin/interpose.sh" "${ispecs[@]}"
 
@@ -95,6 +95,7 @@ PY
 v4v_vm_expect "$TIER" "$LOG" uml $("$TEST" list dgram dom0) $("$TEST" list badinput dom0) \
 	$("$TEST" list stream dom0) $("$TEST" list lib dom0)
 v4v_vm_expect "$TIER" "$LOG" uml-interpose $(sh "$HERE/../vm/guest/interpose.sh" list local)
+v4v_vm_expect "$TIER" "$LOG" uml-preload $("$V4V_TOP/selftests/progs/preload-check" list)
 v4v_vm_expect "$TIER" "$LOG" uml-init kmemleak_clean
 v4v_result "$TIER" uml/finished "$(grep -q 'V4V-INIT-FINISHED' "$LOG"; echo $?)" \
 	"the UML init never finished (timeout or crash; see $LOG)"

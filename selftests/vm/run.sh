@@ -86,7 +86,7 @@ EOF
 make -s -C "$V4V_TOP/libv4v" >&2
 head -c 4194304 /dev/urandom > "$WORK/data.bin"
 mapfile -t ispecs < <(v4v_interpose_specs "$V4V_TOP/libv4v/build/libv4v-preload.so" \
-	"$WORK/data.bin")
+	"$WORK/data.bin" "$V4V_TOP/selftests/progs/preload-check")
 ispecs+=("$HERE/guest/interpose.sh:/bin/interpose.sh")
 v4v_mkinitramfs "$WORK/domu.cpio.gz" "$HERE/guest/init-domu.sh" \
 	"$KO:/v4v.ko" "$TEST:/bin/v4v-test" "${ispecs[@]}"
@@ -123,6 +123,8 @@ full)
 			module_autoload
 		v4v_vm_expect "$TIER" "$LOG" dom0-interpose $(sh "$HERE/guest/interpose.sh" list check)
 		v4v_vm_expect "$TIER" "$LOG" domu-interpose $(sh "$HERE/guest/interpose.sh" list fetch)
+		v4v_vm_expect "$TIER" "$LOG" dom0-preload $("$V4V_TOP/selftests/progs/preload-check" list)
+		v4v_vm_expect "$TIER" "$LOG" domu-preload $("$V4V_TOP/selftests/progs/preload-check" list)
 		v4v_vm_expect "$TIER" "$LOG" domu-init module_load module_unload
 		v4v_vm_expect "$TIER" "$LOG" domu $("$TEST" list dgram domu) \
 			$("$TEST" list badinput domu) $("$TEST" list client domu) \

@@ -191,6 +191,7 @@ result $? server_listening
 sh /bin/interpose.sh serve
 run_domu
 sh /bin/interpose.sh check dom0-interpose
+timeout 300 sh /bin/interpose.sh semantics dom0-preload
 v4v-test quit
 wait $SERVER
 result $? server_saw_no_bad_message

@@ -35,6 +35,7 @@ if insmod /v4v.ko; then
 		timeout 1800 v4v-test run stream domu
 		# Unmodified IP programs, through the interposer, to dom0 (1.0.0.0).
 		timeout 600 sh /bin/interpose.sh fetch domu-interpose 1.0.0.0
+		timeout 300 sh /bin/interpose.sh semantics domu-preload
 	fi
 	# Closed sockets pin the module for an RCU grace period: retry a little.
 	i=0

@@ -9,6 +9,7 @@
 #   interpose.sh check TAG        dom0, after the domU ran: what arrived
 #   interpose.sh fetch TAG HOST   domU: the clients, against dom0 at HOST
 #   interpose.sh local TAG        one domain (UML): serve, fetch, check
+#   interpose.sh semantics TAG    preload-check: fds, dup, exec, epoll...
 #   interpose.sh list ROLE        the test names a role reports
 D=/usr/lib/v4v-test
 BB=$D/busybox
@@ -105,6 +106,7 @@ fetch() {
 }
 
 case $1 in
+semantics) $PRE $D/preload-check run "$2" ;;
 serve) serve ;;
 check) check "$2" ;;
 fetch) fetch "$2" "$3" ;;

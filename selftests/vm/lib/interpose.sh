@@ -22,9 +22,10 @@ v4v_dynamic_busybox() {
 	echo "$dir/bin/busybox"
 }
 
-# v4v_interpose_specs PRELOAD_SO DATA: SRC:DST specs for an image.
+# v4v_interpose_specs PRELOAD_SO DATA CHECK: SRC:DST specs for an image
+# (CHECK: selftests/progs/preload-check).
 v4v_interpose_specs() {
-	local so=$1 data=$2 bb nc lib
+	local so=$1 data=$2 check=$3 bb nc lib
 	v4v_need_pkgs netcat-openbsd
 	bb=$(v4v_locked debs v4v_dynamic_busybox) || return 1
 	nc=$(readlink -f /bin/nc.openbsd)
@@ -32,7 +33,8 @@ v4v_interpose_specs() {
 	echo "$nc:/usr/lib/v4v-test/nc"
 	echo "$so:/usr/lib/v4v-test/libv4v-preload.so"
 	echo "$data:/usr/lib/v4v-test/data.bin"
-	ldd "$bb" "$nc" "$so" | awk '$2 == "=>" && $3 ~ /^\// { print $3 }' | sort -u |
+	echo "$check:/usr/lib/v4v-test/preload-check"
+	ldd "$bb" "$nc" "$so" "$check" | awk '$2 == "=>" && $3 ~ /^\// { print $3 }' | sort -u |
 		while read -r lib; do
 			echo "$(readlink -f "$lib"):/lib/x86_64-linux-gnu/${lib##*/}"
 		done
