@@ -1,9 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Unmodified IP programs over v4v through the LD_PRELOAD interposer:
-# Debian's busybox (nc, httpd, wget) and OpenBSD's nc (datagrams), as
-# selftests/vm/lib/interpose.sh puts them in the images.  Every transfer is
-# checked byte for byte.
+# Debian's busybox (nc, httpd, wget), OpenBSD's nc (datagrams) and
+# dropbear (ssh), as selftests/vm/lib/interpose.sh puts them in the
+# images.  Every transfer is checked byte for byte.
 #
 #   interpose.sh serve            dom0: start the servers (background)
 #   interpose.sh check TAG        dom0, after the domU ran: what arrived
@@ -59,6 +59,10 @@ serve() {
 	echo $! >> $W/pids
 	$PRE $NC -u -l -p 6004 < $W/udp_reply > /dev/null &
 	echo $! >> $W/pids
+	# Key logins for root only; the client's key is in authorized_keys.
+	chmod 0700 /root /root/.ssh
+	$PRE $D/dropbear -F -E -s -p 0.0.0.0:6022 -r $D/ssh_host_key 2> $W/dropbear.log &
+	echo $! >> $W/pids
 	sleep 1
 }
 
@@ -99,6 +103,12 @@ fetch() {
 	(echo hello; sleep 2) | $PRE $NC -u -w2 "$host" 6004 > $W/udp_got
 	[ "$(cat $W/udp_got)" = "$UDP_REPLY" ]
 	result "$tag" $? udp_reply_from_peer "got '$(cat $W/udp_got)'"
+	# ssh both ways in one session: up to the peer, and back.
+	HOME=/root $PRE $D/dbclient -y -y -i /root/.ssh/id_dropbear -p 6022 "root@$host" \
+		"cat > $W/ssh_up && cat $W/ssh_up" < $DATA > $W/ssh_back 2> $W/dbclient.log
+	r=$?
+	[ $r = 0 ] && cmp -s $W/ssh_back $DATA
+	result "$tag" $? ssh_round_trip "dbclient rc $r, $(wc -c < $W/ssh_back) bytes back: $(tail -n 1 $W/dbclient.log)"
 	# Without the switch the same program stays on IP (and finds no route).
 	$BB wget -q -T 2 -O /dev/null "http://$host:6080/data.bin" 2>/dev/null
 	[ $? != 0 ]
@@ -119,9 +129,9 @@ list)
 	case $2 in
 	check) echo nc_stream_arrived nc_stream_served udp_arrived ;;
 	fetch) echo nc_stream_to_peer nc_stream_from_peer http_fetch_from_peer udp_to_peer \
-		udp_reply_from_peer ip_untouched_without_switch ;;
+		udp_reply_from_peer ssh_round_trip ip_untouched_without_switch ;;
 	local) echo nc_stream_to_peer nc_stream_from_peer http_fetch_from_peer udp_to_peer \
-		udp_reply_from_peer ip_untouched_without_switch nc_stream_arrived \
+		udp_reply_from_peer ssh_round_trip ip_untouched_without_switch nc_stream_arrived \
 		nc_stream_served udp_arrived ;;
 	esac
 	;;
