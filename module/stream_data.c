@@ -323,6 +323,35 @@ static int stream_wait(struct sock *sk, long *timeo, struct port_owner *o,
 	return 0;
 }
 
+/* The connection attempt is over, one way or the other. */
+static bool connect_over(struct sock *sk, u32 unused)
+{
+	return READ_ONCE(sk->sk_state) != V4V_ST_SYN_SENT || READ_ONCE(sk->sk_err);
+}
+
+/*
+ * As TCP: a call during a non-blocking connect waits for it to finish (or
+ * EAGAIN without a timeout), taking the ring's answer itself if it owns
+ * the port.  0 once connected; else the connect's error, or ENOTCONN.
+ */
+static int await_connect(struct sock *sk, long *timeo, struct port_owner *o)
+{
+	int err;
+
+	while (sk->sk_state == V4V_ST_SYN_SENT && !sk->sk_err) {
+		if (port_has_msg(sk, o)) {
+			v4v_sport_take(sk, NULL);
+			continue;
+		}
+		err = stream_wait(sk, timeo, o, connect_over, 0);
+		if (err)
+			return err;
+	}
+	if (sk->sk_err)
+		return sock_error(sk);
+	return sk->sk_state == V4V_ST_CLOSED ? -ENOTCONN : 0;
+}
+
 /*
  * The peer granted need bytes, or sending is over.  Not tx_error(): that
  * would consume sk_err, which the caller reports.
@@ -407,7 +436,11 @@ int v4v_stream_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 	}
 	timeo = sock_sndtimeo(sk, msg->msg_flags & MSG_DONTWAIT);
 	own_port(sk, &o);
+	if (sk->sk_state == V4V_ST_SYN_SENT)
+		err = await_connect(sk, &timeo, &o);
 	do {
+		if (err)
+			break;
 		/* Credit, most likely; data for a reader goes to the queue. */
 		if (port_has_msg(sk, &o))
 			v4v_sport_take(sk, NULL);
@@ -699,14 +732,20 @@ int v4v_stream_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 	if (flags & ~V4V_STREAM_RECV_FLAGS)
 		return -EOPNOTSUPP;
 	lock_sock(sk);
-	switch (sk->sk_state) {
-	case V4V_ST_CLOSED:
-	case V4V_ST_LISTEN:
-	case V4V_ST_SYN_SENT:
+	if (sk->sk_state == V4V_ST_CLOSED || sk->sk_state == V4V_ST_LISTEN) {
 		ret = -ENOTCONN;
 		goto out;
 	}
 	own_port(sk, &o);
+	if (sk->sk_state == V4V_ST_SYN_SENT) {
+		long timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
+
+		ret = await_connect(sk, &timeo, &o);
+		if (ret) {
+			disown_port(&o);
+			goto out;
+		}
+	}
 	if (sk->sk_type == SOCK_SEQPACKET)
 		ret = record_read(sk, msg, len, flags, &o);
 	else

@@ -837,6 +837,9 @@ static void unanswered_connect_times_out(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, kernel_bind(d, (struct sockaddr *)&a, sizeof(a)), 0);
 	c = new_sock(test, SOCK_STREAM);
 	KUNIT_EXPECT_EQ(test, do_connect(c, 0x5017, O_NONBLOCK), -EINPROGRESS);
+	/* As TCP: calls during the connect wait for it, or EAGAIN. */
+	KUNIT_EXPECT_EQ(test, send_buf(c, "x", 1, MSG_DONTWAIT), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, recv_buf(c, &i, 1, MSG_DONTWAIT, NULL), -EAGAIN);
 	msleep(1200);		/* two liveness passes: nothing happens yet */
 	KUNIT_EXPECT_EQ(test, c->sk->sk_state, V4V_ST_SYN_SENT);
 	lock_sock(c->sk);
@@ -848,6 +851,38 @@ static void unanswered_connect_times_out(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, do_connect(c, 0x5017, O_NONBLOCK), -ETIMEDOUT);
 	sock_release(c);
 	sock_release(d);
+}
+
+/* A blocking send or recv during a non-blocking connect waits for it. */
+static void calls_wait_for_connect(struct kunit *test)
+{
+	struct socket *l = listener(test, SOCK_STREAM, 0x501a, 4), *c, *a;
+	char buf[4] = "";
+
+	c = new_sock(test, SOCK_STREAM);
+	KUNIT_EXPECT_EQ(test, do_connect(c, 0x501a, O_NONBLOCK), -EINPROGRESS);
+	KUNIT_EXPECT_EQ(test, send_buf(c, "ok", 2, 0), 2);
+	KUNIT_ASSERT_EQ(test, kernel_accept(l, &a, 0), 0);
+	KUNIT_EXPECT_EQ(test, recv_buf(a, buf, 2, MSG_WAITALL, NULL), 2);
+	KUNIT_EXPECT_EQ(test, memcmp(buf, "ok", 2), 0);
+	sock_release(c);
+	sock_release(a);
+
+	c = new_sock(test, SOCK_STREAM);
+	KUNIT_EXPECT_EQ(test, do_connect(c, 0x501a, O_NONBLOCK), -EINPROGRESS);
+	KUNIT_ASSERT_EQ(test, kernel_accept(l, &a, 0), 0);
+	KUNIT_EXPECT_EQ(test, send_buf(a, "yes", 3, 0), 3);
+	KUNIT_EXPECT_EQ(test, recv_buf(c, buf, 3, MSG_WAITALL, NULL), 3);
+	KUNIT_EXPECT_EQ(test, memcmp(buf, "yes", 3), 0);
+	sock_release(c);
+	sock_release(a);
+	sock_release(l);
+
+	/* Refused: the socket is unconnected again, as before connect. */
+	c = new_sock(test, SOCK_STREAM);
+	KUNIT_EXPECT_EQ(test, do_connect(c, 0x501a, O_NONBLOCK), -ECONNREFUSED);
+	KUNIT_EXPECT_EQ(test, send_buf(c, "x", 1, MSG_NOSIGNAL), -ENOTCONN);
+	sock_release(c);
 }
 
 /*
@@ -926,6 +961,7 @@ static struct kunit_case v4v_stream_cases[] = {
 	KUNIT_CASE(openxt_overrun_is_reset),
 	KUNIT_CASE(reader_takes_from_ring),
 	KUNIT_CASE(unanswered_connect_times_out),
+	KUNIT_CASE(calls_wait_for_connect),
 	KUNIT_CASE(fin_waits_for_a_full_ring),
 	KUNIT_CASE(nothing_leaked),
 	{}
