@@ -3,11 +3,13 @@
 #
 #   make                 v4v.ko for the running kernel (KVER=... for another)
 #   make lib             libv4v (shared and static)
+#   make tools           the command-line tools (v4v-ping)
 #   make check           every test tier (what CI runs); see README
 #   make sandbox         boot Xen + dom0 + domU under QEMU and talk over Argo
 #   make bench           the ring benchmark against memcpy
 #   make dkms-install    copy the module source to /usr/src/v4v-VERSION
-#   make install         libv4v, its header, pkg-config file and man pages (3, 7)
+#   make install         libv4v, its headers, pkg-config files, the tools and
+#                        the man pages (1, 3, 7)
 VERSION := $(shell cat VERSION)
 KVER ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KVER)/build
@@ -24,8 +26,12 @@ module-clean:
 lib:
 	$(MAKE) -C libv4v
 
-install: lib
+tools: lib
+	$(MAKE) -C tools
+
+install: lib tools
 	$(MAKE) -C libv4v install
+	$(MAKE) -C tools install
 	install -D -m 0644 Documentation/man/v4v.7 $(DESTDIR)$(mandir)/man7/v4v.7
 
 check:
@@ -46,9 +52,10 @@ dkms-install:
 
 clean:
 	$(MAKE) -C libv4v clean
+	$(MAKE) -C tools clean
 	$(MAKE) -C selftests/bench clean
 	$(MAKE) -C selftests/cunit clean
 	$(MAKE) -C selftests/progs clean
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 
-.PHONY: module module-clean lib install check sandbox bench dkms-install clean
+.PHONY: module module-clean lib tools install check sandbox bench dkms-install clean

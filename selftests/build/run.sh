@@ -150,6 +150,15 @@ gcc -Wall -Werror -o "$WORK/native" "$WORK/native.c" $(pc --cflags --libs libv4v
 	[[ -f $inst/opt/v4v/share/man/man7/libv4v.7 && -f $inst/opt/v4v/include/v4v/openxt/xen/argo.h ]] || ok=1
 v4v_result "$TIER" libv4v_installed_builds_native_and_openxt "$ok"
 
+# --- tools ---------------------------------------------------------------------
+# Each tool builds, has a man page, and answers --help with status 0.
+make -s -C "$V4V_TOP/tools" >&2
+ok=0
+for t in v4v-ping; do
+	[[ -f $V4V_TOP/tools/$t.1 ]] && "$V4V_TOP/tools/$t" --help | grep -q "^Usage: $t" || ok=1
+done
+v4v_result "$TIER" tools_build_with_man_page_and_help "$ok"
+
 hv=$(awk '/LIBV4V_VERSION_(MAJOR|MINOR|PATCH)/ { printf "%s%s", sep, $3; sep = "." }' \
 	"$V4V_TOP/include/libv4v.h")
 dv=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$V4V_TOP/dkms.conf")

@@ -20,6 +20,10 @@ v4v-test stream-quit
 # Unmodified IP programs through the interposer, server and client here.
 timeout 300 sh /bin/interpose.sh local uml-interpose
 timeout 300 sh /bin/interpose.sh semantics uml-preload
+# The tools, against a responder in this kernel.
+sh /bin/tools.sh serve
+timeout 300 sh /bin/tools.sh ping uml-tools 0
+sh /bin/tools.sh stop
 # An object counts as leaked once two scans in a row find no reference to it.
 echo scan > /sys/kernel/debug/kmemleak
 sleep 1

@@ -63,8 +63,10 @@ make -s -C "$V4V_TOP/libv4v" >&2
 head -c 1048576 /dev/urandom > "$WORK/data.bin"
 mapfile -t ispecs < <(v4v_interpose_specs "$V4V_TOP/libv4v/build/libv4v-preload.so" \
 	"$WORK/data.bin" "$V4V_TOP/selftests/progs/preload-check")
+make -s -C "$V4V_TOP/tools" >&2
 v4v_mkinitramfs "$WORK/initrd.gz" "$HERE/init-uml.sh" "$TEST:/bin/v4v-test" \
-	"$HERE/../vm/guest/interpose.sh:/bin/interpose.sh" "${ispecs[@]}"
+	"$HERE/../vm/guest/interpose.sh:/bin/interpose.sh" "${ispecs[@]}" \
+	"$V4V_TOP/tools/v4v-ping:/bin/v4v-ping" "$HERE/../vm/guest/tools.sh:/bin/tools.sh"
 
 v4v_log "kunit: booting UML: KUnit suites, then the userspace suites on loopback"
 timeout -k 5 "${V4V_UML_TIMEOUT:-900}" "$WORK/linux" mem=1G console=tty \
@@ -96,6 +98,7 @@ v4v_vm_expect "$TIER" "$LOG" uml $("$TEST" list dgram dom0) $("$TEST" list badin
 	$("$TEST" list stream dom0) $("$TEST" list lib dom0)
 v4v_vm_expect "$TIER" "$LOG" uml-interpose $(sh "$HERE/../vm/guest/interpose.sh" list local)
 v4v_vm_expect "$TIER" "$LOG" uml-preload $("$V4V_TOP/selftests/progs/preload-check" list)
+v4v_vm_expect "$TIER" "$LOG" uml-tools $(sh "$HERE/../vm/guest/tools.sh" list)
 v4v_vm_expect "$TIER" "$LOG" uml-init kmemleak_clean
 v4v_result "$TIER" uml/finished "$(grep -q 'V4V-INIT-FINISHED' "$LOG"; echo $?)" \
 	"the UML init never finished (timeout or crash; see $LOG)"

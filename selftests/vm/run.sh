@@ -87,7 +87,9 @@ make -s -C "$V4V_TOP/libv4v" >&2
 head -c 4194304 /dev/urandom > "$WORK/data.bin"
 mapfile -t ispecs < <(v4v_interpose_specs "$V4V_TOP/libv4v/build/libv4v-preload.so" \
 	"$WORK/data.bin" "$V4V_TOP/selftests/progs/preload-check")
-ispecs+=("$HERE/guest/interpose.sh:/bin/interpose.sh")
+make -s -C "$V4V_TOP/tools" >&2
+ispecs+=("$HERE/guest/interpose.sh:/bin/interpose.sh" "$HERE/guest/tools.sh:/bin/tools.sh"
+	"$V4V_TOP/tools/v4v-ping:/bin/v4v-ping")
 v4v_mkinitramfs "$WORK/domu.cpio.gz" "$HERE/guest/init-domu.sh" \
 	"$KO:/v4v.ko" "$TEST:/bin/v4v-test" "${ispecs[@]}"
 specs=("${ispecs[@]}" "$KO:/v4v.ko" "$TEST:/bin/v4v-test" "$KDIR/vmlinuz:/root/vmlinuz"
@@ -124,6 +126,8 @@ full)
 		v4v_vm_expect "$TIER" "$LOG" dom0-interpose $(sh "$HERE/guest/interpose.sh" list check)
 		v4v_vm_expect "$TIER" "$LOG" domu-interpose $(sh "$HERE/guest/interpose.sh" list fetch)
 		v4v_vm_expect "$TIER" "$LOG" dom0-preload $("$V4V_TOP/selftests/progs/preload-check" list)
+		v4v_vm_expect "$TIER" "$LOG" dom0-tools $(sh "$HERE/guest/tools.sh" list)
+		v4v_vm_expect "$TIER" "$LOG" domu-tools $(sh "$HERE/guest/tools.sh" list)
 		v4v_vm_expect "$TIER" "$LOG" domu-preload $("$V4V_TOP/selftests/progs/preload-check" list)
 		v4v_vm_expect "$TIER" "$LOG" domu-init module_load module_unload
 		v4v_vm_expect "$TIER" "$LOG" domu $("$TEST" list dgram domu) \

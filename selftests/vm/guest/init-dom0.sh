@@ -189,7 +189,10 @@ wait_for 'grep -q "^0x00005001 " /sys/kernel/debug/v4v/rings' 30
 result $? server_listening
 # Unmodified IP programs' servers, through the interposer, for the domU.
 sh /bin/interpose.sh serve
+sh /bin/tools.sh serve
 run_domu
+timeout 300 sh /bin/tools.sh ping dom0-tools 0
+sh /bin/tools.sh stop
 sh /bin/interpose.sh check dom0-interpose
 timeout 300 sh /bin/interpose.sh semantics dom0-preload
 v4v-test quit

@@ -36,6 +36,7 @@ if insmod /v4v.ko; then
 		# Unmodified IP programs, through the interposer, to dom0 (1.0.0.0).
 		timeout 600 sh /bin/interpose.sh fetch domu-interpose 1.0.0.0
 		timeout 300 sh /bin/interpose.sh semantics domu-preload
+		timeout 300 sh /bin/tools.sh ping domu-tools 0
 	fi
 	# Closed sockets pin the module for an RCU grace period: retry a little.
 	i=0
