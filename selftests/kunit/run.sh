@@ -66,7 +66,8 @@ mapfile -t ispecs < <(v4v_interpose_specs "$V4V_TOP/libv4v/build/libv4v-preload.
 make -s -C "$V4V_TOP/tools" >&2
 v4v_mkinitramfs "$WORK/initrd.gz" "$HERE/init-uml.sh" "$TEST:/bin/v4v-test" \
 	"$HERE/../vm/guest/interpose.sh:/bin/interpose.sh" "${ispecs[@]}" \
-	"$V4V_TOP/tools/v4v-ping:/bin/v4v-ping" "$HERE/../vm/guest/tools.sh:/bin/tools.sh"
+	"$V4V_TOP/tools/v4v-ping:/bin/v4v-ping" "$HERE/../vm/guest/tools.sh:/bin/tools.sh" \
+	"$HERE/../vm/guest/v4vt.sh:/bin/v4vt.sh"
 
 v4v_log "kunit: booting UML: KUnit suites, then the userspace suites on loopback"
 timeout -k 5 "${V4V_UML_TIMEOUT:-900}" "$WORK/linux" mem=1G console=tty \

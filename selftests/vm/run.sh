@@ -89,6 +89,7 @@ mapfile -t ispecs < <(v4v_interpose_specs "$V4V_TOP/libv4v/build/libv4v-preload.
 	"$WORK/data.bin" "$V4V_TOP/selftests/progs/preload-check")
 make -s -C "$V4V_TOP/tools" >&2
 ispecs+=("$HERE/guest/interpose.sh:/bin/interpose.sh" "$HERE/guest/tools.sh:/bin/tools.sh"
+	"$HERE/guest/v4vt.sh:/bin/v4vt.sh"
 	"$V4V_TOP/tools/v4v-ping:/bin/v4v-ping")
 v4v_mkinitramfs "$WORK/domu.cpio.gz" "$HERE/guest/init-domu.sh" \
 	"$KO:/v4v.ko" "$TEST:/bin/v4v-test" "${ispecs[@]}"

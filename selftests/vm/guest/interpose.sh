@@ -21,16 +21,7 @@ UDP_OUT="datagram one
 datagram two"
 UDP_REPLY="reply one
 reply two"
-N=0
-
-result() {
-	N=$((N + 1))
-	if [ "$2" = 0 ]; then
-		echo "V4VT: $1: ok $N $3"
-	else
-		echo "V4VT: $1: not ok $N $3 # ${4:-failed}"
-	fi
-}
+. "$(dirname "$0")/v4vt.sh"
 
 # Run "$@" with stdin open until it exits: busybox nc quits at stdin's end.
 held() {

@@ -8,16 +8,7 @@
 #   tools.sh ping TAG DOMAIN      the checks, against DOMAIN's responder
 #   tools.sh list                 the test names
 W=/tmp/tools
-N=0
-
-result() {
-	N=$((N + 1))
-	if [ "$2" = 0 ]; then
-		echo "V4VT: $1: ok $N $3"
-	else
-		echo "V4VT: $1: not ok $N $3 # ${4:-failed}"
-	fi
-}
+. "$(dirname "$0")/v4vt.sh"
 
 # run NAME CMD...: CMD's output in $W/NAME.out, its status in $W/NAME.rc
 run() {
