@@ -202,7 +202,10 @@ v4v-test stream-quit
 wait $STREAM_SERVER
 show_status
 
-# Reports, not tests: AF_V4V against AF_UNIX, same domain, same run.
+# Reports, not tests: AF_V4V against AF_UNIX, same domain, same run.  What
+# else runs here first: a busy leftover would skew only the v4v side.
+echo "V4VINIT: before benchmarks: load $(cat /proc/loadavg)"
+top -b -n 1 | head -n 12 | sed 's/^/    /'
 timeout 600 v4v-test bench-dgram
 timeout 600 v4v-test bench-stream
 
