@@ -210,19 +210,24 @@ static u32 tx_room(const struct v4v_stream *st)
 	return in_flight < st->peer_buf_alloc ? st->peer_buf_alloc - in_flight : 0;
 }
 
-/* The largest payload one message of ours carries to this peer. */
-static u32 tx_chunk_max(const struct v4v_stream *st)
+/* The most payload the peer's ring takes in one message of ours. */
+static u32 peer_payload_max(const struct v4v_stream *st)
 {
 	u32 hl = v4v_stream_hdr_len(st);
-	u32 max = st->peer_max > hl ? st->peer_max - hl : 0;
 
+	return st->peer_max > hl ? st->peer_max - hl : 0;
+}
+
+/* The largest payload one stream message of ours carries to this peer. */
+static u32 tx_chunk_max(const struct v4v_stream *st)
+{
 	/*
 	 * A third of the peer's ring: the next messages go in while its
 	 * reader drains the first, instead of after.  (Not a quarter: that
 	 * cut each 64 KiB write into 65506 + 30 bytes for a 256 KiB ring, a
 	 * message and a wake-up more per write.)
 	 */
-	return clamp_t(u32, max / 3, 1, V4V_STREAM_CHUNK_MAX);
+	return clamp_t(u32, peer_payload_max(st) / 3, 1, V4V_STREAM_CHUNK_MAX);
 }
 
 /*
@@ -239,14 +244,6 @@ static u32 tx_worth(const struct v4v_stream *st)
 	if (!st->ext)
 		return 1;
 	return clamp_t(u32, st->peer_buf_alloc / 4, 1, tx_chunk_max(st));
-}
-
-/* The largest seqpacket record: the payload of one message. */
-static u32 seq_max(const struct v4v_stream *st)
-{
-	u32 hl = v4v_stream_hdr_len(st);
-
-	return min_t(u32, st->peer_max > hl ? st->peer_max - hl : 0, V4V_STREAM_CHUNK_MAX);
 }
 
 /* Why sk cannot send now, or 0. */
@@ -436,21 +433,19 @@ int v4v_stream_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 	}
 	timeo = sock_sndtimeo(sk, msg->msg_flags & MSG_DONTWAIT);
 	own_port(sk, &o);
-	if (sk->sk_state == V4V_ST_SYN_SENT)
-		err = await_connect(sk, &timeo, &o);
 	do {
-		if (err)
-			break;
 		/* Credit, most likely; data for a reader goes to the queue. */
 		if (port_has_msg(sk, &o))
 			v4v_sport_take(sk, NULL);
-		err = tx_error(sk);
+		err = sk->sk_state == V4V_ST_SYN_SENT ? await_connect(sk, &timeo, &o) : 0;
+		if (!err)
+			err = tx_error(sk);
 		if (err)
 			break;
 		if (!len && !seq)
 			break;
 		room = tx_room(st);
-		if (seq && (len > seq_max(st) ||
+		if (seq && (len > min(peer_payload_max(st), V4V_STREAM_CHUNK_MAX) ||
 			    (st->ext && v4v_stream_cost(sk, len) > st->peer_buf_alloc))) {
 			err = -EMSGSIZE;
 			break;
