@@ -3,18 +3,20 @@
  * The LD_PRELOAD interposer: unmodified AF_INET programs on v4v sockets.
  *
  * With INET_IS_V4V or INET_IS_ARGO in the environment (OpenXT's switches),
- * socket(AF_INET, SOCK_STREAM or SOCK_DGRAM) makes a v4v socket; so do
+ * socket(AF_INET or AF_INET6, SOCK_STREAM or SOCK_DGRAM) makes a v4v
+ * socket; so do
  * OpenXT's AF_INETARGO (IPv4 addresses) and AF_XENARGO (its own address
  * struct) always.  The calls that carry addresses translate them
  * (preload.h); the others need nothing: the descriptor is a real socket,
  * so read/write, poll/select/epoll, shutdown, close, dup*, fork and exec,
  * non-blocking connect and SO_ERROR are the kernel's own.
  *
- * Whether a descriptor is v4v is asked of the kernel (SO_DOMAIN), never
+ * Whether a descriptor is v4v is asked of the kernel (getsockname), never
  * remembered, so descriptors of any number, inherited or duplicated, are
- * right.  Only the addressing style of a socket made as AF_XENARGO or as
- * native AF_V4V is remembered (a growable table; dup* copy it); any other
- * v4v socket is addressed with IPv4.
+ * right.  How each socket made here is addressed (IPv4, IPv6, OpenXT's
+ * struct, or native) is remembered in a growable table that dup* copy; a
+ * v4v socket it does not know (inherited across exec) is IPv4 if the
+ * switch is on, else native.
  */
 #define _GNU_SOURCE	/* RTLD_NEXT, accept4, dup3 */
 #include <dlfcn.h>
@@ -25,7 +27,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -113,21 +114,37 @@ static int inet_switch(void)
 	return getenv("INET_IS_V4V") || getenv("INET_IS_ARGO");
 }
 
-/* How fd is addressed, or V4V_PL_UNKNOWN if it is not a v4v socket. */
-static enum v4v_pl_style style_of(int fd)
+/*
+ * How fd is addressed, or V4V_PL_UNKNOWN if it is not a v4v socket.  One
+ * getsockname() answers that and fills *local: this domain's id (what
+ * 127.0.0.1 means) and the bound port (0 if none), so a datagram sent
+ * costs one call more, not three.
+ */
+static enum v4v_pl_style probe(int fd, struct sockaddr_v4v *local)
 {
-	int dom = -1, af, saved = errno;
-	socklen_t len = sizeof(dom);
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	int af = v4v_family(), saved = errno;
 	enum v4v_pl_style s;
 
-	af = v4v_family();
-	if (af < 0 || REAL(getsockopt)(fd, SOL_SOCKET, SO_DOMAIN, &dom, &len) || dom != af) {
+	if (af < 0 || REAL(getsockname)(fd, (struct sockaddr *)&ss, &len) ||
+	    ss.ss_family != af) {
 		errno = saved;
 		return V4V_PL_UNKNOWN;
 	}
-	errno = saved;
+	memcpy(local, &ss, sizeof(*local));
 	s = recorded_style(fd);
-	return s != V4V_PL_UNKNOWN ? s : V4V_PL_INET;
+	if (s != V4V_PL_UNKNOWN)
+		return s;
+	/* Inherited or made by a raw syscall: as the program asked of us. */
+	return inet_switch() ? V4V_PL_INET : V4V_PL_NATIVE;
+}
+
+static enum v4v_pl_style style_of(int fd)
+{
+	struct sockaddr_v4v local;
+
+	return probe(fd, &local);
 }
 
 static uint32_t port_addend(void)
@@ -137,19 +154,12 @@ static uint32_t port_addend(void)
 	return s ? (uint32_t)strtoul(s, NULL, 0) : 0;
 }
 
-static uint16_t self_domain(int fd)
-{
-	uint32_t d = 0;
-
-	return ioctl(fd, V4V_IOC_LOCAL_DOMID, &d) ? 0 : (uint16_t)d;
-}
-
-/* A caller's address for fd, as v4v's; 0 or -1 with errno. */
-static int addr_in(int fd, enum v4v_pl_style s, const struct sockaddr *a, socklen_t len,
-		   struct sockaddr_v4v *out)
+/* A caller's address for a socket of this domain, as v4v's; 0 or -1. */
+static int addr_in(const struct sockaddr_v4v *local, enum v4v_pl_style s,
+		   const struct sockaddr *a, socklen_t len, struct sockaddr_v4v *out)
 {
 	int err = s == V4V_PL_XEN ? v4v_pl_from_xen(a, len, v4v_family(), out) :
-		  v4v_pl_from_ip(a, len, v4v_family(), self_domain(fd), port_addend(), out);
+		  v4v_pl_from_ip(a, len, v4v_family(), local->sv4v_domain, port_addend(), out);
 
 	if (err) {
 		errno = -err;
@@ -237,7 +247,7 @@ PRELOAD_EXPORT int socket(int domain, int type, int protocol)
 	if (af < 0)
 		return -1;
 	fd = REAL(socket)(af, type, 0);
-	set_style(fd, s == V4V_PL_INET ? V4V_PL_UNKNOWN : s);
+	set_style(fd, s);
 	return fd;
 }
 
@@ -264,16 +274,12 @@ static int bind_any_port(int fd, struct sockaddr_v4v *a)
  * ephemeral range, which IPv4 cannot name: the peer would see port 0 and
  * answer nowhere.  Bind it first, to a port IPv4 can name.
  */
-static int ensure_bound(int fd, enum v4v_pl_style s)
+static int ensure_bound(int fd, enum v4v_pl_style s, const struct sockaddr_v4v *local)
 {
-	struct sockaddr_v4v a;
-	socklen_t len = sizeof(a);
+	struct sockaddr_v4v a = *local;
 
-	if (s != V4V_PL_INET && s != V4V_PL_INET6)
-		return 0;
-	if (REAL(getsockname)(fd, (struct sockaddr *)&a, &len))
-		return -1;
-	if (a.sv4v_port != 0 && a.sv4v_port != V4V_PORT_ANY)
+	if ((s != V4V_PL_INET && s != V4V_PL_INET6) ||
+	    (a.sv4v_port != 0 && a.sv4v_port != V4V_PORT_ANY))
 		return 0;
 	a.sv4v_domain = V4V_DOMID_ANY;
 	return bind_any_port(fd, &a);
@@ -281,12 +287,12 @@ static int ensure_bound(int fd, enum v4v_pl_style s)
 
 PRELOAD_EXPORT int bind(int fd, const struct sockaddr *addr, socklen_t len)
 {
-	enum v4v_pl_style s = style_of(fd);
-	struct sockaddr_v4v a;
+	struct sockaddr_v4v a, local;
+	enum v4v_pl_style s = probe(fd, &local);
 
 	if (!translates(s, addr))
 		return REAL(bind)(fd, addr, len);
-	if (addr_in(fd, s, addr, len, &a))
+	if (addr_in(&local, s, addr, len, &a))
 		return -1;
 	if ((s == V4V_PL_INET || s == V4V_PL_INET6) &&
 	    a.sv4v_port == v4v_pl_port_in(0, port_addend()))
@@ -296,12 +302,12 @@ PRELOAD_EXPORT int bind(int fd, const struct sockaddr *addr, socklen_t len)
 
 PRELOAD_EXPORT int connect(int fd, const struct sockaddr *addr, socklen_t len)
 {
-	enum v4v_pl_style s = style_of(fd);
-	struct sockaddr_v4v a;
+	struct sockaddr_v4v a, local;
+	enum v4v_pl_style s = probe(fd, &local);
 
 	if (!translates(s, addr) || addr->sa_family == AF_UNSPEC)
 		return REAL(connect)(fd, addr, len);
-	if (addr_in(fd, s, addr, len, &a) || ensure_bound(fd, s))
+	if (addr_in(&local, s, addr, len, &a) || ensure_bound(fd, s, &local))
 		return -1;
 	return REAL(connect)(fd, (struct sockaddr *)&a, sizeof(a));
 }
@@ -318,7 +324,7 @@ PRELOAD_EXPORT int accept4(int fd, struct sockaddr *addr, socklen_t *len, int fl
 	c = REAL(accept4)(fd, (struct sockaddr *)&a, &alen, flags);
 	if (c < 0)
 		return c;
-	set_style(c, s == V4V_PL_INET ? V4V_PL_UNKNOWN : s);
+	set_style(c, s);
 	if (addr && len)
 		addr_out(s, &a, addr, len);
 	return c;
@@ -362,12 +368,12 @@ PRELOAD_EXPORT int getpeername(int fd, struct sockaddr *addr, socklen_t *len)
 PRELOAD_EXPORT ssize_t sendto(int fd, const void *buf, size_t n, int flags,
 			      const struct sockaddr *addr, socklen_t len)
 {
-	enum v4v_pl_style s = addr ? style_of(fd) : V4V_PL_UNKNOWN;
-	struct sockaddr_v4v a;
+	struct sockaddr_v4v a, local;
+	enum v4v_pl_style s = addr ? probe(fd, &local) : V4V_PL_UNKNOWN;
 
 	if (!translates(s, addr))
 		return REAL(sendto)(fd, buf, n, flags, addr, len);
-	if (addr_in(fd, s, addr, len, &a) || ensure_bound(fd, s))
+	if (addr_in(&local, s, addr, len, &a) || ensure_bound(fd, s, &local))
 		return -1;
 	return REAL(sendto)(fd, buf, n, flags, (struct sockaddr *)&a, sizeof(a));
 }
@@ -390,13 +396,14 @@ PRELOAD_EXPORT ssize_t recvfrom(int fd, void *buf, size_t n, int flags,
 
 PRELOAD_EXPORT ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
 {
-	enum v4v_pl_style s = msg && msg->msg_name ? style_of(fd) : V4V_PL_UNKNOWN;
-	struct sockaddr_v4v a;
+	struct sockaddr_v4v a, local;
+	enum v4v_pl_style s = msg && msg->msg_name ? probe(fd, &local) : V4V_PL_UNKNOWN;
 	struct msghdr m;
 
 	if (!translates(s, msg ? msg->msg_name : NULL))
 		return REAL(sendmsg)(fd, msg, flags);
-	if (addr_in(fd, s, msg->msg_name, msg->msg_namelen, &a) || ensure_bound(fd, s))
+	if (addr_in(&local, s, msg->msg_name, msg->msg_namelen, &a) ||
+	    ensure_bound(fd, s, &local))
 		return -1;
 	m = *msg;
 	m.msg_name = &a;

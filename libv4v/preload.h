@@ -22,7 +22,7 @@
 
 /* How a program addresses one v4v socket. */
 enum v4v_pl_style {
-	V4V_PL_UNKNOWN = 0,	/* not recorded: inet if the switch is on */
+	V4V_PL_UNKNOWN = 0,	/* not recorded: IPv4 if the switch is on, else native */
 	V4V_PL_INET,		/* struct sockaddr_in, mapped */
 	V4V_PL_INET6,		/* struct sockaddr_in6: ::ffff:1.0.x.y, ::, ::1 */
 	V4V_PL_XEN,		/* OpenXT's struct sockaddr_xenargo/_xenv4v */
