@@ -15,6 +15,12 @@ v4v-test run lib uml
 # The stream suite against this kernel's own stream server; a smaller bulk
 # transfer than on Xen, where it is 1 GiB each way.
 v4v-test stream-server &
+# Not before it listens (a suite that starts first is refused, rarely).
+i=0
+until grep -q "^0x00005100 " /sys/kernel/debug/v4v/rings || [ $i -ge 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
 V4VT_BULK_MB=128 v4v-test run stream uml
 v4v-test stream-quit
 # Unmodified IP programs through the interposer, server and client here.
