@@ -3,7 +3,7 @@
 #
 #   make                 v4v.ko for the running kernel (KVER=... for another)
 #   make lib             libv4v (shared and static)
-#   make tools           the command-line tools (v4v-ping)
+#   make tools           the command-line tools (v4v-ping, v4v-perf)
 #   make check           every test tier (what CI runs); see README
 #   make sandbox         boot Xen + dom0 + domU under QEMU and talk over Argo
 #   make bench           the ring benchmark against memcpy

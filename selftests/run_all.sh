@@ -61,7 +61,7 @@ run_tier() {
 install_deps() {
 	v4v_need_pkgs gcc make libc6-dev bc flex bison python3 xz-utils cpio kmod perl \
 		dpkg-dev pkg-config libcunit1-dev sparse dkms qemu-system-x86 \
-		busybox-static linux-source-6.1 &&
+		busybox-static linux-source-6.1 libxen-dev python3-jsonschema &&
 		v4v_result deps packages_installed 0
 }
 

@@ -22,7 +22,7 @@ VERSION=$(cat "$V4V_TOP/VERSION")
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/v4v-build.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
-v4v_need_pkgs gcc g++ make libc6-dev kmod dkms sparse perl xz-utils pkgconf
+v4v_need_pkgs gcc g++ make libc6-dev kmod dkms sparse perl xz-utils pkgconf libxen-dev
 
 # --- DKMS ------------------------------------------------------------------
 # Start from nothing so a stale module of an earlier run can never be tested.
@@ -154,10 +154,13 @@ v4v_result "$TIER" libv4v_installed_builds_native_and_openxt "$ok"
 # Each tool builds, has a man page, and answers --help with status 0.
 make -s -C "$V4V_TOP/tools" >&2
 ok=0
-for t in v4v-ping; do
+for t in v4v-ping v4v-perf; do
 	[[ -f $V4V_TOP/tools/$t.1 ]] && "$V4V_TOP/tools/$t" --help | grep -q "^Usage: $t" || ok=1
 done
 v4v_result "$TIER" tools_build_with_man_page_and_help "$ok"
+# Built with libxenvchan's header, v4v-perf can load it for its baseline.
+v4v_result "$TIER" perf_built_with_vchan \
+	"$(grep -q libxenvchan_server_init "$V4V_TOP/tools/v4v-perf"; echo $?)"
 
 hv=$(awk '/LIBV4V_VERSION_(MAJOR|MINOR|PATCH)/ { printf "%s%s", sep, $3; sep = "." }' \
 	"$V4V_TOP/include/libv4v.h")

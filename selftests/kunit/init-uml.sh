@@ -30,6 +30,9 @@ timeout 300 sh /bin/interpose.sh semantics uml-preload
 sh /bin/tools.sh serve
 timeout 300 sh /bin/tools.sh ping uml-tools 0
 sh /bin/tools.sh stop
+sh /bin/perf.sh serve
+timeout 600 sh /bin/perf.sh run uml-perf 0 uml
+sh /bin/perf.sh stop
 # An object counts as leaked once two scans in a row find no reference to it.
 echo scan > /sys/kernel/debug/kmemleak
 sleep 1

@@ -20,7 +20,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../lib/verdict.sh"
 
 TIER=kunit
-v4v_need_pkgs gcc make libc6-dev bc flex bison python3 busybox-static cpio
+v4v_need_pkgs gcc make libc6-dev bc flex bison python3 busybox-static cpio libxen-dev \
+	python3-jsonschema
 
 ksrc=$(v4v_linux_source)
 top=${ksrc%/*}
@@ -67,7 +68,8 @@ make -s -C "$V4V_TOP/tools" >&2
 v4v_mkinitramfs "$WORK/initrd.gz" "$HERE/init-uml.sh" "$TEST:/bin/v4v-test" \
 	"$HERE/../vm/guest/interpose.sh:/bin/interpose.sh" "${ispecs[@]}" \
 	"$V4V_TOP/tools/v4v-ping:/bin/v4v-ping" "$HERE/../vm/guest/tools.sh:/bin/tools.sh" \
-	"$HERE/../vm/guest/v4vt.sh:/bin/v4vt.sh"
+	"$HERE/../vm/guest/v4vt.sh:/bin/v4vt.sh" "$HERE/../vm/guest/perf.sh:/bin/perf.sh" \
+	$(v4v_program_specs "$V4V_TOP/tools/v4v-perf:/bin/v4v-perf")
 
 v4v_log "kunit: booting UML: KUnit suites, then the userspace suites on loopback"
 timeout -k 5 "${V4V_UML_TIMEOUT:-900}" "$WORK/linux" mem=1G console=tty \
@@ -100,6 +102,9 @@ v4v_vm_expect "$TIER" "$LOG" uml $("$TEST" list dgram dom0) $("$TEST" list badin
 v4v_vm_expect "$TIER" "$LOG" uml-interpose $(sh "$HERE/../vm/guest/interpose.sh" list local)
 v4v_vm_expect "$TIER" "$LOG" uml-preload $("$V4V_TOP/selftests/progs/preload-check" list)
 v4v_vm_expect "$TIER" "$LOG" uml-tools $(sh "$HERE/../vm/guest/tools.sh" list)
+v4v_vm_expect "$TIER" "$LOG" uml-perf $(sh "$HERE/../vm/guest/perf.sh" list uml)
+/usr/bin/python3 "$HERE/../lib/perf_json_check.py" "$LOG" "$TIER" uml-perf \
+	$(sh "$HERE/../vm/guest/perf.sh" list-json)
 v4v_vm_expect "$TIER" "$LOG" uml-init kmemleak_clean
 v4v_result "$TIER" uml/finished "$(grep -q 'V4V-INIT-FINISHED' "$LOG"; echo $?)" \
 	"the UML init never finished (timeout or crash; see $LOG)"

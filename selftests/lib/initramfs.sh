@@ -49,3 +49,30 @@ v4v_toolstack_specs() {
 	echo "$(readlink -f /lib64/ld-linux-x86-64.so.2):/lib64/ld-linux-x86-64.so.2"
 	echo "$utils/etc/xen/xl.conf:/etc/xen/xl.conf"
 }
+
+# v4v_program_specs SRC:DST...: SRC:DST specs for dynamically linked
+# programs, plus the host's libraries they need and the dynamic loader.
+v4v_program_specs() {
+	local spec
+	for spec in "$@"; do
+		echo "$spec"
+	done
+	ldd "${@%%:*}" | awk '$2 == "=>" && $3 ~ /^\// { print $3 }' | sort -u |
+		while read -r lib; do
+			echo "$(readlink -f "$lib"):/lib/x86_64-linux-gnu/${lib##*/}"
+		done
+	echo "$(readlink -f /lib64/ld-linux-x86-64.so.2):/lib64/ld-linux-x86-64.so.2"
+}
+
+# v4v_vchan_specs UTILS: libxenvchan and the Xen libraries it loads, from
+# the unpacked toolstack, for a domU (dom0 gets them all with the toolstack).
+v4v_vchan_specs() {
+	local utils=$1 lib
+	lib=$utils/usr/lib/x86_64-linux-gnu
+	echo "$(readlink -f "$lib/libxenvchan.so.4.17"):/lib/x86_64-linux-gnu/libxenvchan.so.4.17"
+	LD_LIBRARY_PATH=$lib ldd "$lib/libxenvchan.so.4.17" |
+		awk '$2 == "=>" && $3 ~ /^\// { print $3 }' | sort -u |
+		while read -r l; do
+			echo "$(readlink -f "$l"):/lib/x86_64-linux-gnu/${l##*/}"
+		done
+}

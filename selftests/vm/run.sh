@@ -67,6 +67,7 @@ case $KO in
 esac
 [[ $(modinfo -F vermagic "$KO") == "$ABI "* ]] ||
 	v4v_die "$KO was not built for $ABI ($(modinfo -F vermagic "$KO"))"
+v4v_need_pkgs libxen-dev python3-jsonschema	# v4v-perf's vchan, its JSON check
 make -s -C "$V4V_TOP/selftests/progs" >&2
 TEST=$V4V_TOP/selftests/progs/v4v-test
 
@@ -89,10 +90,17 @@ mapfile -t ispecs < <(v4v_interpose_specs "$V4V_TOP/libv4v/build/libv4v-preload.
 	"$WORK/data.bin" "$V4V_TOP/selftests/progs/preload-check")
 make -s -C "$V4V_TOP/tools" >&2
 ispecs+=("$HERE/guest/interpose.sh:/bin/interpose.sh" "$HERE/guest/tools.sh:/bin/tools.sh"
-	"$HERE/guest/v4vt.sh:/bin/v4vt.sh"
+	"$HERE/guest/v4vt.sh:/bin/v4vt.sh" "$HERE/guest/perf.sh:/bin/perf.sh"
 	"$V4V_TOP/tools/v4v-ping:/bin/v4v-ping")
+mapfile -t -O "${#ispecs[@]}" ispecs < <(v4v_program_specs "$V4V_TOP/tools/v4v-perf:/bin/v4v-perf")
+# The domU's half of v4v-perf's vchan baseline: libxenvchan, its drivers.
+dspecs=()
+mapfile -t dspecs < <(v4v_vchan_specs "$UTILS")
+for m in xen-evtchn xen-gntdev xen-gntalloc; do
+	dspecs+=("$KDIR/modules/$m.ko:/lib/modules/xen/$m.ko")
+done
 v4v_mkinitramfs "$WORK/domu.cpio.gz" "$HERE/guest/init-domu.sh" \
-	"$KO:/v4v.ko" "$TEST:/bin/v4v-test" "${ispecs[@]}"
+	"$KO:/v4v.ko" "$TEST:/bin/v4v-test" "${ispecs[@]}" "${dspecs[@]}"
 specs=("${ispecs[@]}" "$KO:/v4v.ko" "$TEST:/bin/v4v-test" "$KDIR/vmlinuz:/root/vmlinuz"
 	"$WORK/domu.cpio.gz:/root/domu.cpio.gz" "$WORK/domu.cfg:/root/domu.cfg")
 for m in "$KDIR"/modules/*.ko; do specs+=("$m:/lib/modules/xen/${m##*/}"); done
@@ -129,6 +137,12 @@ full)
 		v4v_vm_expect "$TIER" "$LOG" dom0-preload $("$V4V_TOP/selftests/progs/preload-check" list)
 		v4v_vm_expect "$TIER" "$LOG" dom0-tools $(sh "$HERE/guest/tools.sh" list)
 		v4v_vm_expect "$TIER" "$LOG" domu-tools $(sh "$HERE/guest/tools.sh" list)
+		v4v_vm_expect "$TIER" "$LOG" dom0-perf $(sh "$HERE/guest/perf.sh" list self)
+		v4v_vm_expect "$TIER" "$LOG" domu-perf $(sh "$HERE/guest/perf.sh" list peer)
+		for tag in dom0-perf domu-perf; do
+			/usr/bin/python3 "$HERE/../lib/perf_json_check.py" "$LOG" "$TIER" $tag \
+				$(sh "$HERE/guest/perf.sh" list-json)
+		done
 		v4v_vm_expect "$TIER" "$LOG" domu-preload $("$V4V_TOP/selftests/progs/preload-check" list)
 		v4v_vm_expect "$TIER" "$LOG" domu-init module_load module_unload
 		v4v_vm_expect "$TIER" "$LOG" domu $("$TEST" list dgram domu) \

@@ -190,9 +190,12 @@ result $? server_listening
 # Unmodified IP programs' servers, through the interposer, for the domU.
 sh /bin/interpose.sh serve
 sh /bin/tools.sh serve
+sh /bin/perf.sh serve
 run_domu
 timeout 300 sh /bin/tools.sh ping dom0-tools 0
 sh /bin/tools.sh stop
+timeout 600 sh /bin/perf.sh run dom0-perf 0 self
+sh /bin/perf.sh stop
 sh /bin/interpose.sh check dom0-interpose
 timeout 300 sh /bin/interpose.sh semantics dom0-preload
 v4v-test quit

@@ -25,6 +25,10 @@ result() {
 
 if insmod /v4v.ko; then
 	result 0 module_load
+	# The Xen drivers for vchans (v4v-perf's baseline).
+	for m in xen-evtchn xen-gntdev xen-gntalloc; do
+		insmod /lib/modules/xen/$m.ko || echo "V4VINIT: insmod $m failed"
+	done
 	if [ "$MODE" = sandbox ]; then
 		v4v-test sandbox-domu
 	else
@@ -37,6 +41,7 @@ if insmod /v4v.ko; then
 		timeout 600 sh /bin/interpose.sh fetch domu-interpose 1.0.0.0
 		timeout 300 sh /bin/interpose.sh semantics domu-preload
 		timeout 300 sh /bin/tools.sh ping domu-tools 0
+		timeout 600 sh /bin/perf.sh run domu-perf 0 peer
 	fi
 	# Closed sockets pin the module for an RCU grace period: retry a little.
 	i=0

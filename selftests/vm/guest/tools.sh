@@ -10,26 +10,6 @@
 W=/tmp/tools
 . "$(dirname "$0")/v4vt.sh"
 
-# run NAME CMD...: CMD's output in $W/NAME.out, its status in $W/NAME.rc
-run() {
-	name=$1
-	shift
-	"$@" > $W/$name.out 2>&1
-	echo $? > $W/$name.rc
-}
-
-# rc NAME WANT [TEXT...]: status WANT and every TEXT in the output
-expect() {
-	tag=$1 name=$2 want=$3
-	shift 3
-	ok=0
-	[ "$(cat $W/$name.rc)" = "$want" ] || ok=1
-	for text in "$@"; do
-		grep -q -- "$text" $W/$name.out || ok=1
-	done
-	result "$tag" $ok "$name" "status $(cat $W/$name.rc), wanted $want: $(tail -n 2 $W/$name.out | tr '\n' '|')"
-}
-
 ping_checks() {
 	tag=$1 d=$2
 	mkdir -p $W

@@ -1,6 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
-# Sourced by the guest test scripts: result TAG STATUS NAME [WHY] prints
-# one V4VT line (tharness.h's format), numbering them per script.
+# Sourced by the guest test scripts (which set W, their scratch directory):
+#   result TAG STATUS NAME [WHY]   one V4VT line (tharness.h's format),
+#                                  numbered per script
+#   run NAME CMD...                CMD's output in $W/NAME.out, status in .rc
+#   expect TAG NAME WANT [TEXT...] a result: status WANT, every TEXT in the output
 N=0
 
 result() {
@@ -10,4 +13,22 @@ result() {
 	else
 		echo "V4VT: $1: not ok $N $3 # ${4:-failed}"
 	fi
+}
+
+run() {
+	name=$1
+	shift
+	"$@" > $W/$name.out 2>&1
+	echo $? > $W/$name.rc
+}
+
+expect() {
+	tag=$1 name=$2 want=$3
+	shift 3
+	ok=0
+	[ "$(cat $W/$name.rc)" = "$want" ] || ok=1
+	for text in "$@"; do
+		grep -q -- "$text" $W/$name.out || ok=1
+	done
+	result "$tag" $ok "$name" "status $(cat $W/$name.rc), wanted $want: $(tail -n 2 $W/$name.out | tr '\n' '|')"
 }
