@@ -154,10 +154,23 @@ v4v_result "$TIER" libv4v_installed_builds_native_and_openxt "$ok"
 # Each tool builds, has a man page, and answers --help with status 0.
 make -s -C "$V4V_TOP/tools" >&2
 ok=0
-for t in v4v-ping v4v-perf; do
-	[[ -f $V4V_TOP/tools/$t.1 ]] && "$V4V_TOP/tools/$t" --help | grep -q "^Usage: $t" || ok=1
+for t in v4v-ping.1 v4v-perf.1 v4v-random.8 v4v-randomd.8; do
+	[[ -f $V4V_TOP/tools/$t ]] && "$V4V_TOP/tools/${t%.*}" --help | grep -q "^Usage: ${t%.*}" ||
+		ok=1
 done
 v4v_result "$TIER" tools_build_with_man_page_and_help "$ok"
+# Installed: programs, pages, and systemd units that name the installed paths.
+inst=$WORK/tools-inst
+make -s -C "$V4V_TOP/tools" install DESTDIR="$inst" prefix=/opt/v4v systemdunitdir=/opt/v4v/units >&2
+ok=0
+for f in bin/v4v-perf bin/v4v-random sbin/v4v-randomd share/man/man8/v4v-randomd.8 \
+	share/man/man1/v4v-perf.1; do
+	[[ -f $inst/opt/v4v/$f ]] || { ok=1; echo "tools install: no $f" >&2; }
+done
+grep -qx 'ExecStart=/opt/v4v/sbin/v4v-randomd --vchan' "$inst/opt/v4v/units/v4v-randomd.service" &&
+	grep -qx 'ExecStart=/opt/v4v/bin/v4v-random -i 600' "$inst/opt/v4v/units/v4v-random.service" ||
+	ok=1
+v4v_result "$TIER" tools_install_with_units "$ok"
 # Built with libxenvchan's header, v4v-perf can load it for its baseline.
 v4v_result "$TIER" perf_built_with_vchan \
 	"$(grep -q libxenvchan_server_init "$V4V_TOP/tools/v4v-perf"; echo $?)"

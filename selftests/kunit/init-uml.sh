@@ -33,6 +33,10 @@ sh /bin/tools.sh stop
 sh /bin/perf.sh serve
 timeout 600 sh /bin/perf.sh run uml-perf 0 uml
 sh /bin/perf.sh stop
+# The entropy service, daemon and client in this kernel (v4v only).
+sh /bin/entropy.sh serve
+timeout 300 sh /bin/entropy.sh guest uml-entropy uml
+sh /bin/entropy.sh stop uml-entropy
 # An object counts as leaked once two scans in a row find no reference to it.
 echo scan > /sys/kernel/debug/kmemleak
 sleep 1

@@ -69,7 +69,10 @@ v4v_mkinitramfs "$WORK/initrd.gz" "$HERE/init-uml.sh" "$TEST:/bin/v4v-test" \
 	"$HERE/../vm/guest/interpose.sh:/bin/interpose.sh" "${ispecs[@]}" \
 	"$V4V_TOP/tools/v4v-ping:/bin/v4v-ping" "$HERE/../vm/guest/tools.sh:/bin/tools.sh" \
 	"$HERE/../vm/guest/v4vt.sh:/bin/v4vt.sh" "$HERE/../vm/guest/perf.sh:/bin/perf.sh" \
-	$(v4v_program_specs "$V4V_TOP/tools/v4v-perf:/bin/v4v-perf")
+	"$HERE/../vm/guest/entropy.sh:/bin/entropy.sh" \
+	$(v4v_program_specs "$V4V_TOP/tools/v4v-perf:/bin/v4v-perf" \
+		"$V4V_TOP/tools/v4v-random:/bin/v4v-random" \
+		"$V4V_TOP/tools/v4v-randomd:/bin/v4v-randomd")
 
 v4v_log "kunit: booting UML: KUnit suites, then the userspace suites on loopback"
 timeout -k 5 "${V4V_UML_TIMEOUT:-900}" "$WORK/linux" mem=1G console=tty \
@@ -103,6 +106,8 @@ v4v_vm_expect "$TIER" "$LOG" uml-interpose $(sh "$HERE/../vm/guest/interpose.sh"
 v4v_vm_expect "$TIER" "$LOG" uml-preload $("$V4V_TOP/selftests/progs/preload-check" list)
 v4v_vm_expect "$TIER" "$LOG" uml-tools $(sh "$HERE/../vm/guest/tools.sh" list)
 v4v_vm_expect "$TIER" "$LOG" uml-perf $(sh "$HERE/../vm/guest/perf.sh" list uml)
+v4v_vm_expect "$TIER" "$LOG" uml-entropy $(sh "$HERE/../vm/guest/entropy.sh" list uml) \
+	entropy_daemon_served_and_stopped
 /usr/bin/python3 "$HERE/../lib/perf_json_check.py" "$LOG" "$TIER" uml-perf \
 	$(sh "$HERE/../vm/guest/perf.sh" list-json)
 v4v_vm_expect "$TIER" "$LOG" uml-init kmemleak_clean

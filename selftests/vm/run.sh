@@ -91,8 +91,9 @@ mapfile -t ispecs < <(v4v_interpose_specs "$V4V_TOP/libv4v/build/libv4v-preload.
 make -s -C "$V4V_TOP/tools" >&2
 ispecs+=("$HERE/guest/interpose.sh:/bin/interpose.sh" "$HERE/guest/tools.sh:/bin/tools.sh"
 	"$HERE/guest/v4vt.sh:/bin/v4vt.sh" "$HERE/guest/perf.sh:/bin/perf.sh"
-	"$V4V_TOP/tools/v4v-ping:/bin/v4v-ping")
-mapfile -t -O "${#ispecs[@]}" ispecs < <(v4v_program_specs "$V4V_TOP/tools/v4v-perf:/bin/v4v-perf")
+	"$HERE/guest/entropy.sh:/bin/entropy.sh" "$V4V_TOP/tools/v4v-ping:/bin/v4v-ping")
+mapfile -t -O "${#ispecs[@]}" ispecs < <(v4v_program_specs "$V4V_TOP/tools/v4v-perf:/bin/v4v-perf" \
+	"$V4V_TOP/tools/v4v-random:/bin/v4v-random" "$V4V_TOP/tools/v4v-randomd:/bin/v4v-randomd")
 # The domU's half of v4v-perf's vchan baseline: libxenvchan, its drivers.
 dspecs=()
 mapfile -t dspecs < <(v4v_vchan_specs "$UTILS")
@@ -139,6 +140,8 @@ full)
 		v4v_vm_expect "$TIER" "$LOG" domu-tools $(sh "$HERE/guest/tools.sh" list)
 		v4v_vm_expect "$TIER" "$LOG" dom0-perf $(sh "$HERE/guest/perf.sh" list self)
 		v4v_vm_expect "$TIER" "$LOG" domu-perf $(sh "$HERE/guest/perf.sh" list peer)
+		v4v_vm_expect "$TIER" "$LOG" domu-entropy $(sh "$HERE/guest/entropy.sh" list domu)
+		v4v_vm_expect "$TIER" "$LOG" dom0-entropy entropy_daemon_served_and_stopped
 		for tag in dom0-perf domu-perf; do
 			/usr/bin/python3 "$HERE/../lib/perf_json_check.py" "$LOG" "$TIER" $tag \
 				$(sh "$HERE/guest/perf.sh" list-json)

@@ -25,13 +25,15 @@ result() {
 
 if insmod /v4v.ko; then
 	result 0 module_load
-	# The Xen drivers for vchans (v4v-perf's baseline).
+	# The Xen drivers for vchans (v4v-random -t vchan, v4v-perf's baseline).
 	for m in xen-evtchn xen-gntdev xen-gntalloc; do
 		insmod /lib/modules/xen/$m.ko || echo "V4VINIT: insmod $m failed"
 	done
 	if [ "$MODE" = sandbox ]; then
 		v4v-test sandbox-domu
 	else
+		# First, while this domain's pool is still short of entropy.
+		timeout 120 sh /bin/entropy.sh guest domu-entropy domu
 		timeout 1200 v4v-test run dgram domu
 		timeout 600 v4v-test run badinput domu
 		timeout 600 v4v-test run lib domu

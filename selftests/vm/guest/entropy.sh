@@ -1,0 +1,107 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# The entropy service end to end: dom0's v4v-randomd feeds a guest over
+# vchan and over v4v, the guest's pool accounting changes, the rate limit
+# refuses a greedy guest, only dom0 may serve, bad input exits 2.
+#
+#   entropy.sh serve [--vchan]    start the daemon (dom0, or UML itself)
+#   entropy.sh stop TAG           stop it: it must exit 0 and have served
+#   entropy.sh guest TAG SCOPE    the client's checks; SCOPE is domu (vchan
+#                                 and v4v, run first thing at boot) or uml
+#                                 (v4v only; vchan must fail cleanly)
+#   entropy.sh list SCOPE         the test names
+W=/tmp/entropy
+. "$(dirname "$0")/v4vt.sh"
+
+avail() {
+	cat /proc/sys/kernel/random/entropy_avail
+}
+
+guest_checks() {
+	tag=$1 scope=$2
+	mkdir -p $W
+	start=$(avail)
+	echo "# entropy_avail at the start: $start"
+	if [ "$scope" = domu ]; then
+		run entropy_vchan_credits v4v-random -t vchan -n 64
+		sed 's/^/# /' $W/entropy_vchan_credits.out
+		expect "$tag" entropy_vchan_credits 0 "512 bits from dom0 over vchan credited"
+	else
+		run entropy_vchan_unavailable v4v-random -t vchan
+		expect "$tag" entropy_vchan_unavailable 1 "vchan: libxenvchan is not installed"
+	fi
+	run entropy_v4v_credits v4v-random -n 32
+	sed 's/^/# /' $W/entropy_v4v_credits.out
+	expect "$tag" entropy_v4v_credits 0 "256 bits from dom0 over v4v credited"
+	end=$(avail)
+	if [ "$scope" = domu ]; then
+		# The pool must have been short before, or nothing could be shown
+		# (a domU's is, this early; UML's kernel fills its own at boot).
+		[ "$start" -lt 256 ] && [ "$end" -gt "$start" ]
+		result "$tag" $? entropy_pool_accounting_changed "entropy_avail $start -> $end"
+	fi
+	# The bucket holds 1024 bytes (96 at most just taken), refills at 64/s:
+	# eight quick requests of 256 cannot all pass.
+	ok=0 refused=0 i=0
+	while [ $i -lt 8 ]; do
+		if v4v-random -N -q -n 256 > $W/greedy.out 2>&1; then
+			ok=$((ok + 1))
+		elif grep -q "over this domain's rate" $W/greedy.out; then
+			refused=$((refused + 1))
+		fi
+		i=$((i + 1))
+	done
+	[ $ok -ge 1 ] && [ $refused -ge 1 ]
+	result "$tag" $? entropy_rate_limited "$ok served, $refused refused of 8"
+	bad=0
+	for args in "-n 0" "-n 257" "-n x" "-t foo" "-i 0" "-W 0" "extra" "-x"; do
+		v4v-random $args > $W/bad.out 2>&1
+		r=$?
+		[ $r = 2 ] || { bad=1; echo "# v4v-random $args: status $r"; }
+	done
+	for args in "--rate 0" "--burst 10" "--no-v4v" "extra"; do
+		v4v-randomd $args > $W/bad.out 2>&1
+		r=$?
+		[ $r = 2 ] || { bad=1; echo "# v4v-randomd $args: status $r"; }
+	done
+	result "$tag" $bad entropy_bad_input_exits_2
+	v4v-random --help | grep -q "^Usage: v4v-random" && v4v-randomd --help | grep -q "^Usage: v4v-randomd"
+	result "$tag" $? entropy_help
+	if [ "$scope" = domu ]; then
+		run entropy_only_dom0_serves v4v-randomd -p 0x5244
+		expect "$tag" entropy_only_dom0_serves 1 "only dom0 serves entropy; this is domain [1-9]"
+	fi
+}
+
+names() {
+	case $1 in
+	domu) echo entropy_vchan_credits entropy_only_dom0_serves entropy_pool_accounting_changed ;;
+	uml) echo entropy_vchan_unavailable ;;
+	esac
+	echo entropy_v4v_credits entropy_rate_limited entropy_bad_input_exits_2 entropy_help
+}
+
+case $1 in
+serve)
+	mkdir -p $W
+	shift
+	v4v-randomd "$@" > $W/daemon.log 2>&1 &
+	echo $! > $W/daemon.pid
+	;;
+stop)
+	pid=$(cat $W/daemon.pid)
+	kill "$pid"
+	wait "$pid" 2>/dev/null
+	i=0
+	while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	sed 's/^/# daemon: /' $W/daemon.log
+	! kill -0 "$pid" 2>/dev/null && grep -q "served [1-9][0-9]* bytes" $W/daemon.log
+	result "$2" $? entropy_daemon_served_and_stopped "$(tail -n 1 $W/daemon.log)"
+	;;
+guest) guest_checks "$2" "$3" ;;
+list) names "$2" ;;
+*) echo "usage: entropy.sh serve [ARGS]|stop TAG|guest TAG SCOPE|list SCOPE" >&2; exit 2 ;;
+esac

@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * v4v-randomd: dom0's entropy service ("Xen randomd").  Guests ask for
+ * bytes over v4v datagrams (port RND_PORT) or over a vchan that this
+ * daemon offers each guest at RND_VCHAN_DIR/<domid>; it answers from
+ * getrandom().  Only dom0 serves: guests trust dom0 already, and their
+ * clients accept answers from domain 0 alone.  Each guest domain has a
+ * token bucket (--rate bytes/s, --burst bytes) shared by both transports;
+ * a request over the bucket is refused with EAGAIN, never half served.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libv4v.h>
+
+#include "../common/vchan_dl.h"
+#include "proto.h"
+
+#define MAX_GUESTS	512
+#define SCAN_MS		2000	/* how often xenstore is read for new guests */
+#define WARN_EVERY_NS	10000000000ull
+
+struct bucket {
+	double tokens;
+	uint64_t last_ns, warned_ns;
+	int used;
+};
+
+struct guest {
+	unsigned int domid;
+	struct libxenvchan *vc;
+	int seen;			/* in the last xenstore scan */
+};
+
+static struct bucket buckets[65536];
+static struct guest guests[MAX_GUESTS];
+static unsigned int nguests;
+static double rate = 64, burst = 1024;
+static const struct vchan_api *api;
+static void *xs;
+static unsigned long served, refused;
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+/* Whether domain dom may have n more bytes now; takes them if so. */
+static int take(unsigned int dom, unsigned int n)
+{
+	struct bucket *b = &buckets[dom & 0xffff];
+	uint64_t now = now_ns();
+
+	if (!b->used) {
+		b->used = 1;
+		b->tokens = burst;
+	} else {
+		b->tokens += rate * (double)(now - b->last_ns) / 1e9;
+		if (b->tokens > burst)
+			b->tokens = burst;
+	}
+	b->last_ns = now;
+	if (b->tokens >= n) {
+		b->tokens -= n;
+		return 1;
+	}
+	/* A guest can ask as often as it likes: say so once in a while only. */
+	if (now - b->warned_ns >= WARN_EVERY_NS) {
+		b->warned_ns = now;
+		fprintf(stderr, "v4v-randomd: domain %u is over its rate (%g bytes/s); refusing\n",
+			dom, rate);
+	}
+	return 0;
+}
+
+/* The answer to len bytes of request from domain dom; its size. */
+static size_t answer(const void *req, size_t len, unsigned int dom, struct rnd_reply *rep)
+{
+	struct rnd_request rq;
+
+	memset(rep, 0, RND_REPLY_HEADER);
+	rep->magic = RND_MAGIC;
+	memcpy(&rq, req, len < sizeof(rq) ? len : sizeof(rq));
+	if (len != sizeof(rq) || rq.magic != RND_MAGIC || rq.version != RND_VERSION ||
+	    !rq.bytes || rq.bytes > RND_MAX)
+		rep->status = EINVAL;
+	else if (!take(dom, rq.bytes))
+		rep->status = EAGAIN;
+	else if (getrandom(rep->data, rq.bytes, 0) != rq.bytes)
+		rep->status = EIO;
+	else
+		rep->bytes = rq.bytes;
+	if (rep->bytes)
+		served += rep->bytes;
+	else
+		refused++;
+	return RND_REPLY_HEADER + rep->bytes;
+}
+
+static void serve_v4v(int fd)
+{
+	struct sockaddr_v4v from;
+	struct rnd_reply rep;
+	char req[64];
+	ssize_t n;
+	size_t len;
+
+	while ((n = v4v_recvfrom(fd, req, sizeof(req), MSG_DONTWAIT, &from)) >= 0) {
+		len = answer(req, (size_t)n, from.sv4v_domain, &rep);
+		/* A guest that cannot take the answer now loses it, not us our time. */
+		v4v_sendto(fd, &rep, len, MSG_DONTWAIT, from.sv4v_domain, from.sv4v_port);
+	}
+}
+
+static struct libxenvchan *offer(unsigned int domid)
+{
+	struct libxenvchan *vc;
+	char path[64];
+
+	snprintf(path, sizeof(path), RND_VCHAN_DIR "/%u", domid);
+	vc = api->server_init(NULL, (int)domid, path, 64, 4096);
+	if (!vc)
+		fprintf(stderr, "v4v-randomd: cannot offer a vchan to domain %u: %s\n", domid,
+			strerror(errno ? errno : EIO));
+	else
+		vchan_set_blocking(vc, 0);
+	return vc;
+}
+
+static void serve_vchan(struct guest *g)
+{
+	struct rnd_request rq;
+	struct rnd_reply rep;
+	size_t len;
+
+	api->wait(g->vc);
+	while (api->is_open(g->vc) && api->data_ready(g->vc) >= (int)sizeof(rq)) {
+		if (api->read(g->vc, &rq, sizeof(rq)) != sizeof(rq))
+			break;
+		len = answer(&rq, sizeof(rq), g->domid, &rep);
+		if (rep.status == EINVAL || api->buffer_space(g->vc) < (int)len ||
+		    api->write(g->vc, &rep, len) != (int)len)
+			break;
+	}
+	if (!api->is_open(g->vc) || api->data_ready(g->vc) >= (int)sizeof(rq)) {
+		/* Closed by the guest, or garbage: a fresh vchan for its next visit. */
+		api->close(g->vc);
+		g->vc = offer(g->domid);
+	}
+}
+
+/* Offer a vchan to every guest in xenstore; drop those that are gone. */
+static void scan(void)
+{
+	unsigned int num = 0, i, k, domid;
+	char **dirs, *end;
+
+	dirs = api->xs_directory(xs, 0, "/local/domain", &num);
+	for (k = 0; k < nguests; k++)
+		guests[k].seen = 0;
+	for (i = 0; dirs && i < num; i++) {
+		domid = (unsigned int)strtoul(dirs[i], &end, 10);
+		if (*end || !domid || domid >= 0x7ff0)
+			continue;
+		for (k = 0; k < nguests && guests[k].domid != domid; k++)
+			;
+		if (k == nguests && nguests < MAX_GUESTS)
+			guests[nguests++] = (struct guest){ .domid = domid, .vc = offer(domid) };
+		if (k < nguests)
+			guests[k].seen = 1;
+	}
+	free(dirs);
+	for (k = 0; k < nguests;) {
+		if (guests[k].seen) {
+			if (!guests[k].vc)
+				guests[k].vc = offer(guests[k].domid);
+			k++;
+			continue;
+		}
+		if (guests[k].vc)
+			api->close(guests[k].vc);
+		guests[k] = guests[--nguests];
+	}
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: v4v-randomd [--rate BYTES] [--burst BYTES] [--vchan] [--no-v4v] [-p PORT]\n\n"
+		"Serve entropy from getrandom() to guest domains (dom0 only), over v4v\n"
+		"datagrams and, with --vchan, over a libxenvchan per guest at\n"
+		RND_VCHAN_DIR "/<domid>.\n\n"
+		"  --rate BYTES   bytes per second each domain may have (default 64)\n"
+		"  --burst BYTES  bytes a domain may have at once (default 1024)\n"
+		"  --vchan        also serve over vchan (needs libxenvchan)\n"
+		"  --no-v4v       not over v4v\n"
+		"  -p PORT        the v4v port (default 0x%x)\n"
+		"  -h, --help     this help\n\n"
+		"Exit status: 0 after SIGTERM/SIGINT, 1 if it cannot serve, 2 for bad usage.\n",
+		RND_PORT);
+}
+
+static double number(const char *what, const char *s, double min, double max)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || *end || !(v >= min && v <= max)) {
+		fprintf(stderr, "v4v-randomd: %s: bad value '%s' (%g to %g)\n", what, s, min, max);
+		exit(2);
+	}
+	return v;
+}
+
+/* This domain's id: from v4v if loaded, else from xenstore; -1 if neither. */
+static long own_domid(int fd)
+{
+	uint32_t id;
+	char *s;
+	long v = -1;
+
+	if (fd >= 0 && !ioctl(fd, V4V_IOC_LOCAL_DOMID, &id))
+		return id;
+	if (xs && (s = api->xs_read(xs, 0, "domid", NULL))) {
+		v = strtol(s, NULL, 10);
+		free(s);
+	}
+	return v;
+}
+
+int main(int argc, char **argv)
+{
+	enum { O_RATE = 256, O_BURST, O_VCHAN, O_NO_V4V };
+	static const struct option longopts[] = {
+		{ "rate", required_argument, NULL, O_RATE },
+		{ "burst", required_argument, NULL, O_BURST },
+		{ "vchan", no_argument, NULL, O_VCHAN }, { "no-v4v", no_argument, NULL, O_NO_V4V },
+		{ "port", required_argument, NULL, 'p' }, { "help", no_argument, NULL, 'h' }, { 0 }
+	};
+	struct pollfd p[MAX_GUESTS + 1];
+	int use_vchan = 0, use_v4v = 1, fd = -1, c;
+	uint32_t port = RND_PORT;
+	uint64_t next_scan = 0;
+	unsigned int n, k;
+	const char *why;
+	long self;
+
+	while ((c = getopt_long(argc, argv, "p:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case O_RATE: rate = number("--rate", optarg, 1, 1e9); break;
+		case O_BURST: burst = number("--burst", optarg, RND_MAX, 1e9); break;
+		case O_VCHAN: use_vchan = 1; break;
+		case O_NO_V4V: use_v4v = 0; break;
+		case 'p': port = (uint32_t)number("-p", optarg, 1, 4294967294.0); break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind != argc || (!use_v4v && !use_vchan)) {
+		usage(stderr);
+		return 2;
+	}
+	if (use_vchan) {
+		api = vchan_load(&why);
+		xs = api ? api->xs_open(0) : NULL;
+		if (!xs) {
+			fprintf(stderr, "v4v-randomd: vchan: %s\n", api ? "cannot open xenstore" : why);
+			return 1;
+		}
+	}
+	if (use_v4v) {
+		fd = v4v_socket(SOCK_DGRAM | SOCK_CLOEXEC);
+		if (fd < 0 || v4v_bind(fd, V4V_DOMID_ANY, port)) {
+			fprintf(stderr, "v4v-randomd: v4v port 0x%x: %s\n", port, strerror(errno));
+			return 1;
+		}
+	}
+	self = own_domid(fd);
+	if (self != 0) {
+		fprintf(stderr, "v4v-randomd: only dom0 serves entropy; this is domain %ld\n", self);
+		return 1;
+	}
+	sigaction(SIGINT, &(struct sigaction){ .sa_handler = on_signal }, NULL);
+	sigaction(SIGTERM, &(struct sigaction){ .sa_handler = on_signal }, NULL);
+	fprintf(stderr, "v4v-randomd: serving%s%s; %g bytes/s, bursts of %g, per domain\n",
+		use_v4v ? " on v4v" : "", use_vchan ? " on vchan" : "", rate, burst);
+	while (!stop) {
+		if (use_vchan && now_ns() >= next_scan) {
+			scan();
+			next_scan = now_ns() + SCAN_MS * 1000000ull;
+		}
+		n = 0;
+		if (fd >= 0)
+			p[n++] = (struct pollfd){ .fd = fd, .events = POLLIN };
+		for (k = 0; k < nguests; k++)
+			p[n++] = (struct pollfd){ .events = POLLIN,
+				.fd = guests[k].vc ? api->fd_for_select(guests[k].vc) : -1 };
+		if (poll(p, n, use_vchan ? SCAN_MS : -1) <= 0)
+			continue;
+		if (fd >= 0 && p[0].revents)
+			serve_v4v(fd);
+		for (k = 0; k < nguests; k++)
+			if (guests[k].vc && p[k + (fd >= 0)].revents)
+				serve_vchan(&guests[k]);
+	}
+	for (k = 0; k < nguests; k++)
+		if (guests[k].vc)
+			api->close(guests[k].vc);	/* removes its xenstore nodes */
+	fprintf(stderr, "v4v-randomd: served %lu bytes, refused %lu requests\n", served, refused);
+	return 0;
+}
