@@ -26,6 +26,8 @@
 
 #include <libv4v.h>
 
+#include "common/cli.h"
+
 #define DEFAULT_PORT	7u		/* as the IP echo service */
 #define MAGIC		0x50763476u	/* "v4vP" */
 #define MAX_SIZE	65000u
@@ -34,22 +36,6 @@ struct probe {
 	uint32_t magic, seq;
 	uint64_t sent_ns;
 };
-
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
-}
 
 static void usage(FILE *f)
 {
@@ -72,21 +58,6 @@ static void usage(FILE *f)
 		DEFAULT_PORT, MAX_SIZE);
 }
 
-/* A number in [min, max], or exit 2 saying which option was wrong. */
-static double number(const char *opt, const char *s, double min, double max)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || v < min || v > max || isnan(v)) {
-		fprintf(stderr, "v4v-ping: %s: bad number '%s' (from %g to %g)\n", opt, s, min, max);
-		exit(2);
-	}
-	return v;
-}
-
 static int responder(uint32_t port)
 {
 	static char buf[MAX_SIZE + sizeof(struct probe)];
@@ -98,7 +69,7 @@ static int responder(uint32_t port)
 		fprintf(stderr, "v4v-ping: responder on port %u: %s\n", port, strerror(errno));
 		return 2;
 	}
-	while (!stop) {
+	while (!cli_stop) {
 		n = v4v_recvfrom(fd, buf, sizeof(buf), 0, &from);
 		if (n < 0) {
 			if (errno == EINTR)
@@ -163,22 +134,20 @@ int main(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "c:i:s:W:w:fqlp:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'c': count = (unsigned long)number("-c", optarg, 1, 1e9); break;
-		case 'i': interval = number("-i", optarg, 0, 3600); break;
-		case 's': size = (uint32_t)number("-s", optarg, sizeof(struct probe), MAX_SIZE); break;
-		case 'W': wait_s = number("-W", optarg, 0.001, 3600); break;
-		case 'w': deadline = number("-w", optarg, 0.001, 1e6); break;
+		case 'c': count = (unsigned long)cli_number("v4v-ping", "-c", optarg, 1, 1e9, 0); break;
+		case 'i': interval = cli_number("v4v-ping", "-i", optarg, 0, 3600, 0); break;
+		case 's': size = (uint32_t)cli_number("v4v-ping", "-s", optarg, sizeof(struct probe), MAX_SIZE, 0); break;
+		case 'W': wait_s = cli_number("v4v-ping", "-W", optarg, 0.001, 3600, 0); break;
+		case 'w': deadline = cli_number("v4v-ping", "-w", optarg, 0.001, 1e6, 0); break;
 		case 'f': flood = 1; break;
 		case 'q': quiet = 1; break;
 		case 'l': listen_mode = 1; break;
-		case 'p': port = (uint32_t)number("-p", optarg, 0, 4294967295.0); break;
+		case 'p': port = (uint32_t)cli_number("v4v-ping", "-p", optarg, 0, 4294967295.0, 0); break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
 	}
-	/* No SA_RESTART: a blocked receive must return to see stop. */
-	sigaction(SIGINT, &(struct sigaction){ .sa_handler = on_signal }, NULL);
-	sigaction(SIGTERM, &(struct sigaction){ .sa_handler = on_signal }, NULL);
+	cli_catch_stop();
 	if (listen_mode)
 		return optind == argc ? responder(port) : (usage(stderr), 2);
 	if (optind != argc - 1) {
@@ -205,9 +174,9 @@ int main(int argc, char **argv)
 	printf("V4V-PING %s (domain %u port %u) %u data bytes\n", text, to.sv4v_domain,
 	       to.sv4v_port, size);
 	memset(buf, 0, sizeof(buf));
-	start = next = now_ns();
-	while (!stop) {
-		uint64_t t = now_ns(), wake, wait_ns = (uint64_t)(wait_s * 1e9);
+	start = next = cli_now_ns();
+	while (!cli_stop) {
+		uint64_t t = cli_now_ns(), wake, wait_ns = (uint64_t)(wait_s * 1e9);
 		int more = !count || st.sent < count;
 		/* Flood: one request out at a time, or one per 10 ms, as ping -f. */
 		int may = more && t >= next &&
@@ -243,12 +212,12 @@ int main(int argc, char **argv)
 		if (n < (ssize_t)sizeof(p) || p.magic != MAGIC ||
 		    from.sv4v_domain != to.sv4v_domain || from.sv4v_port != to.sv4v_port)
 			continue;	/* not an answer of ours */
-		rtt = (double)(now_ns() - p.sent_ns) / 1e6;
+		rtt = (double)(cli_now_ns() - p.sent_ns) / 1e6;
 		add_rtt(&st, rtt);
 		if (!quiet)
 			printf("%zd bytes from %s: seq=%u time=%.3f ms\n", n, text, p.seq, rtt);
 	}
-	summary(text, &st, (double)(now_ns() - start) / 1e6);
+	summary(text, &st, (double)(cli_now_ns() - start) / 1e6);
 	if (!st.received)
 		return 1;
 	return count && deadline && st.received < count ? 1 : 0;

@@ -23,6 +23,7 @@
 
 #include <libv4v.h>
 
+#include "../common/cli.h"
 #include "../common/vchan_dl.h"
 #include "proto.h"
 
@@ -44,18 +45,6 @@ static void usage(FILE *f)
 		"Exit status: 0 if entropy was credited, 1 if not (no answer, refused,\n"
 		"over the rate, no permission), 2 for bad usage.\n",
 		RND_MAX);
-}
-
-static double number(const char *what, const char *s, double min, double max)
-{
-	char *end;
-	double v = strtod(s, &end);
-
-	if (end == s || *end || !(v >= min && v <= max)) {
-		fprintf(stderr, "v4v-random: %s: bad value '%s' (%g to %g)\n", what, s, min, max);
-		exit(2);
-	}
-	return v;
 }
 
 /* Check an answer; its data bytes, or -1 with the reason printed. */
@@ -202,14 +191,6 @@ static int credit(const uint8_t *data, unsigned int n)
 	return ret;
 }
 
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = { { "help", no_argument, NULL, 'h' }, { 0 } };
@@ -227,9 +208,9 @@ int main(int argc, char **argv)
 			}
 			vchan = !strcmp(optarg, "vchan");
 			break;
-		case 'n': want = (unsigned int)number("-n", optarg, 1, RND_MAX); break;
-		case 'i': every = number("-i", optarg, 1, 86400 * 365); break;
-		case 'W': wait_s = number("-W", optarg, 0.01, 3600); break;
+		case 'n': want = (unsigned int)cli_number("v4v-random", "-n", optarg, 1, RND_MAX, 0); break;
+		case 'i': every = cli_number("v4v-random", "-i", optarg, 1, 86400 * 365, 0); break;
+		case 'W': wait_s = cli_number("v4v-random", "-W", optarg, 0.01, 3600, 0); break;
 		case 'N': no_credit = 1; break;
 		case 'q': quiet = 1; break;
 		case 'h': usage(stdout); return 0;
@@ -240,8 +221,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	sigaction(SIGINT, &(struct sigaction){ .sa_handler = on_signal }, NULL);
-	sigaction(SIGTERM, &(struct sigaction){ .sa_handler = on_signal }, NULL);
+	cli_catch_stop();
 	do {
 		before = entropy_avail();
 		n = vchan ? fetch_vchan(want, (int)(wait_s * 1000), &rep) :
@@ -252,8 +232,8 @@ int main(int argc, char **argv)
 			       want * 8, vchan ? "vchan" : "v4v", no_credit ? "not credited" : "credited",
 			       before, entropy_avail());
 		fflush(stdout);
-		if (every > 0 && !stop)
+		if (every > 0 && !cli_stop)
 			sleep((unsigned int)every);	/* SIGTERM ends the sleep */
-	} while (every > 0 && !stop);
+	} while (every > 0 && !cli_stop);
 	return every > 0 ? 0 : status;
 }

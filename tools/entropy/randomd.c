@@ -24,6 +24,7 @@
 
 #include <libv4v.h>
 
+#include "../common/cli.h"
 #include "../common/vchan_dl.h"
 #include "proto.h"
 
@@ -50,27 +51,11 @@ static double rate = 64, burst = 1024;
 static const struct vchan_api *api;
 static void *xs;
 static unsigned long served, refused;
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
-}
-
 /* Whether domain dom may have n more bytes now; takes them if so. */
 static int take(unsigned int dom, unsigned int n)
 {
 	struct bucket *b = &buckets[dom & 0xffff];
-	uint64_t now = now_ns();
+	uint64_t now = cli_now_ns();
 
 	if (!b->used) {
 		b->used = 1;
@@ -221,18 +206,6 @@ static void usage(FILE *f)
 		RND_PORT);
 }
 
-static double number(const char *what, const char *s, double min, double max)
-{
-	char *end;
-	double v = strtod(s, &end);
-
-	if (end == s || *end || !(v >= min && v <= max)) {
-		fprintf(stderr, "v4v-randomd: %s: bad value '%s' (%g to %g)\n", what, s, min, max);
-		exit(2);
-	}
-	return v;
-}
-
 /* This domain's id: from v4v if loaded, else from xenstore; -1 if neither. */
 static long own_domid(int fd)
 {
@@ -268,11 +241,11 @@ int main(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "p:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case O_RATE: rate = number("--rate", optarg, 1, 1e9); break;
-		case O_BURST: burst = number("--burst", optarg, RND_MAX, 1e9); break;
+		case O_RATE: rate = cli_number("v4v-randomd", "--rate", optarg, 1, 1e9, 0); break;
+		case O_BURST: burst = cli_number("v4v-randomd", "--burst", optarg, RND_MAX, 1e9, 0); break;
 		case O_VCHAN: use_vchan = 1; break;
 		case O_NO_V4V: use_v4v = 0; break;
-		case 'p': port = (uint32_t)number("-p", optarg, 1, 4294967294.0); break;
+		case 'p': port = (uint32_t)cli_number("v4v-randomd", "-p", optarg, 1, 4294967294.0, 0); break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -301,14 +274,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "v4v-randomd: only dom0 serves entropy; this is domain %ld\n", self);
 		return 1;
 	}
-	sigaction(SIGINT, &(struct sigaction){ .sa_handler = on_signal }, NULL);
-	sigaction(SIGTERM, &(struct sigaction){ .sa_handler = on_signal }, NULL);
+	cli_catch_stop();
 	fprintf(stderr, "v4v-randomd: serving%s%s; %g bytes/s, bursts of %g, per domain\n",
 		use_v4v ? " on v4v" : "", use_vchan ? " on vchan" : "", rate, burst);
-	while (!stop) {
-		if (use_vchan && now_ns() >= next_scan) {
+	while (!cli_stop) {
+		if (use_vchan && cli_now_ns() >= next_scan) {
 			scan();
-			next_scan = now_ns() + SCAN_MS * 1000000ull;
+			next_scan = cli_now_ns() + SCAN_MS * 1000000ull;
 		}
 		n = 0;
 		if (fd >= 0)

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/cli.h"
 #include "client.h"
 #include "perf.h"
 
@@ -57,27 +58,6 @@ static void bad(const char *what, const char *s)
 {
 	fprintf(stderr, "v4v-perf: %s: bad value '%s' (see --help)\n", what, s);
 	exit(2);
-}
-
-/* A number with an optional K/M/G (1024-based) suffix, in [min, max]. */
-static double number(const char *what, const char *s, double min, double max, int suffix)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (suffix && *end && !end[1]) {
-		const char *u = strchr("KMG", *end & ~0x20);
-
-		if (u) {
-			v *= pow(1024, (double)(u - "KMG" + 1));
-			end++;
-		}
-	}
-	if (errno || end == s || *end || isnan(v) || v < min || v > max)
-		bad(what, s);
-	return v;
 }
 
 static unsigned int baselines(const char *list, enum perf_transport *out)
@@ -174,24 +154,24 @@ int main(int argc, char **argv)
 		switch (opt) {
 		case 's': server = 1; break;
 		case '1': once = 1; break;
-		case 'p': port = (uint32_t)number("-p", optarg, 0, 4294967295.0, 0); break;
+		case 'p': port = (uint32_t)cli_number("v4v-perf", "-p", optarg, 0, 4294967295.0, 0); break;
 		case 'c': c.host = optarg; break;
-		case 't': c.duration_ms = (uint32_t)(number("-t", optarg, 0.1, 86400, 0) * 1000); break;
-		case 'n': c.bytes = (uint64_t)number("-n", optarg, 1, 1e15, 1); break;
-		case 'l': c.length = (uint32_t)number("-l", optarg, 1, PERF_MAX_LENGTH, 1); break;
-		case 'P': c.streams = (unsigned int)number("-P", optarg, 1, PERF_MAX_STREAMS, 0); break;
+		case 't': c.duration_ms = (uint32_t)(cli_number("v4v-perf", "-t", optarg, 0.1, 86400, 0) * 1000); break;
+		case 'n': c.bytes = (uint64_t)cli_number("v4v-perf", "-n", optarg, 1, 1e15, 1); break;
+		case 'l': c.length = (uint32_t)cli_number("v4v-perf", "-l", optarg, 1, PERF_MAX_LENGTH, 1); break;
+		case 'P': c.streams = (unsigned int)cli_number("v4v-perf", "-P", optarg, 1, PERF_MAX_STREAMS, 0); break;
 		case 'R': c.flags |= F_REVERSE; break;
 		case O_BIDIR: c.flags |= F_BIDIR; break;
 		case 'u': c.flags |= F_DGRAM; break;
 		case O_RTT: c.flags |= F_RTT; break;
-		case O_RING: c.ring = (uint32_t)number("--ring", optarg, 48, V4V_RING_SIZE_MAX, 1); break;
+		case O_RING: c.ring = (uint32_t)cli_number("v4v-perf", "--ring", optarg, 48, V4V_RING_SIZE_MAX, 1); break;
 		case O_TRANSPORT:
 			if (perf_transport_parse(optarg, &c.transport))
 				bad("--transport", optarg);
 			break;
 		case 'B': nbase = baselines(optarg, base); break;
 		case O_TCP_HOST: c.tcp_host = optarg; break;
-		case 'i': c.interval = number("-i", optarg, 0, 3600, 0); break;
+		case 'i': c.interval = cli_number("v4v-perf", "-i", optarg, 0, 3600, 0); break;
 		case 'J': json = 1; break;
 		case 'V': printf("v4v-perf %s (libv4v %s)\n", V4V_PERF_VERSION, v4v_version()); return 0;
 		case 'h': usage(stdout); return 0;

@@ -83,22 +83,14 @@ names() {
 
 case $1 in
 serve)
-	mkdir -p $W
 	shift
-	v4v-randomd "$@" > $W/daemon.log 2>&1 &
-	echo $! > $W/daemon.pid
+	bg_start daemon v4v-randomd "$@"
 	;;
 stop)
-	pid=$(cat $W/daemon.pid)
-	kill "$pid"
-	wait "$pid" 2>/dev/null
-	i=0
-	while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	bg_stop daemon
+	ended=$?
 	sed 's/^/# daemon: /' $W/daemon.log
-	! kill -0 "$pid" 2>/dev/null && grep -q "served [1-9][0-9]* bytes" $W/daemon.log
+	[ $ended = 0 ] && grep -q "served [1-9][0-9]* bytes" $W/daemon.log
 	result "$2" $? entropy_daemon_served_and_stopped "$(tail -n 1 $W/daemon.log)"
 	;;
 guest) guest_checks "$2" "$3" ;;

@@ -137,18 +137,9 @@ names() {
 }
 
 case $1 in
-serve)
-	mkdir -p $W
-	v4v-perf -s > $W/server.log 2>&1 &
-	echo $! > $W/server.pid
-	;;
+serve) bg_start server v4v-perf -s ;;
 stop)
-	kill "$(cat $W/server.pid)" 2>/dev/null
-	i=0
-	while kill -0 "$(cat $W/server.pid)" 2>/dev/null && [ $i -lt 50 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	bg_stop server
 	sed 's/^/# server: /' $W/server.log
 	;;
 run) checks "$2" "$3" "$4" ;;

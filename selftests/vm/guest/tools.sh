@@ -46,20 +46,9 @@ ping_checks() {
 }
 
 case $1 in
-serve)
-	mkdir -p $W
-	v4v-ping -l > $W/responder.log 2>&1 &
-	echo $! > $W/responder.pid
-	;;
-stop)
-	# The responder ends on SIGTERM (the module unloads after this).
-	kill "$(cat $W/responder.pid)" 2>/dev/null
-	i=0
-	while kill -0 "$(cat $W/responder.pid)" 2>/dev/null && [ $i -lt 50 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	;;
+serve) bg_start responder v4v-ping -l ;;
+# The responder ends on SIGTERM (the module unloads after this).
+stop) bg_stop responder ;;
 ping) ping_checks "$2" "$3" ;;
 list) echo ping_replies ping_flood_quiet ping_quiet_prints_no_replies ping_size \
 	ping_deadline ping_nothing_listening ping_no_such_domain ping_bad_input_exits_2 ping_help \

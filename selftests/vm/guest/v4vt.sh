@@ -4,6 +4,8 @@
 #                                  numbered per script
 #   run NAME CMD...                CMD's output in $W/NAME.out, status in .rc
 #   expect TAG NAME WANT [TEXT...] a result: status WANT, every TEXT in the output
+#   bg_start NAME CMD...           CMD in the background, output in $W/NAME.log
+#   bg_stop NAME                   SIGTERM it, wait up to 5 s; 0 if it ended
 N=0
 
 result() {
@@ -31,4 +33,23 @@ expect() {
 		grep -q -- "$text" $W/$name.out || ok=1
 	done
 	result "$tag" $ok "$name" "status $(cat $W/$name.rc), wanted $want: $(tail -n 2 $W/$name.out | tr '\n' '|')"
+}
+
+bg_start() {
+	name=$1
+	shift
+	mkdir -p $W
+	"$@" > $W/$name.log 2>&1 &
+	echo $! > $W/$name.pid
+}
+
+bg_stop() {
+	pid=$(cat $W/$1.pid)
+	kill "$pid" 2>/dev/null
+	i=0
+	while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	! kill -0 "$pid" 2>/dev/null
 }
