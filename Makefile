@@ -5,7 +5,11 @@
 #   make lib             libv4v (shared and static)
 #   make tools           the command-line tools (v4v-ping, v4v-perf)
 #   make check           every test tier (what CI runs); see README
-#   make sandbox         boot Xen + dom0 + domU under QEMU and talk over Argo
+#   make sandbox         boot Xen + dom0 + domU under QEMU and talk over Argo:
+#                        messages, v4v-ping, v4v-perf, v4v-random
+#   make bench-matrix    the benchmark matrix in the sandbox: v4v against
+#                        AF_UNIX (dom0) and libxenvchan (domU to dom0), as
+#                        JSON, a markdown table and a PNG
 #   make bench           the ring benchmark against memcpy
 #   make dkms-install    copy the module source to /usr/src/v4v-VERSION
 #   make install         libv4v, its headers, pkg-config files, the tools and
@@ -40,6 +44,9 @@ check:
 sandbox:
 	bash selftests/vm/run.sh --mode sandbox
 
+bench-matrix:
+	bash selftests/vm/run.sh --mode matrix
+
 bench:
 	$(MAKE) -C selftests/bench bench
 
@@ -58,4 +65,4 @@ clean:
 	$(MAKE) -C selftests/progs clean
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 
-.PHONY: module module-clean lib tools install check sandbox bench dkms-install clean
+.PHONY: module module-clean lib tools install check sandbox bench-matrix bench dkms-install clean

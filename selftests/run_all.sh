@@ -11,7 +11,8 @@
 #   vm-*    v4v.ko from DKMS on real Xen + Argo under QEMU, dom0 and a domU,
 #           on each kernel; then the two negative controls (Xen without Argo
 #           compiled in; Xen without argo=1), which pass when the harness
-#           calls the environment broken
+#           calls the environment broken; then the benchmark matrix once
+#           (its reports checked, its table printed)
 # --quick skips the VM tier (for a fast local loop; CI never uses it).
 #
 # Needs root (packages, DKMS).  Downloads and builds go to $V4V_CACHE
@@ -61,7 +62,8 @@ run_tier() {
 install_deps() {
 	v4v_need_pkgs gcc make libc6-dev bc flex bison python3 xz-utils cpio kmod perl \
 		dpkg-dev pkg-config libcunit1-dev sparse dkms qemu-system-x86 \
-		busybox-static linux-source-6.1 libxen-dev python3-jsonschema &&
+		busybox-static linux-source-6.1 libxen-dev python3-jsonschema \
+		gnuplot-nox &&
 		v4v_result deps packages_installed 0
 }
 
@@ -84,6 +86,12 @@ if [[ $QUICK == 0 ]]; then
 		--ko "$(ko_for "$first")" --mode control-stock
 	run_tier vm-control-noargo bash "$HERE/vm/run.sh" --kernel "$first" \
 		--ko "$(ko_for "$first")" --mode control-noargo
+	# The benchmark matrix (make bench-matrix), shorter: its reports must
+	# be complete and valid; the figures are for people, not a verdict.
+	run_tier vm-matrix bash "$HERE/vm/run.sh" --kernel "$first" --ko "$(ko_for "$first")" \
+		--mode matrix --reps 1 --seconds 1
+	sed -n '/^| Scope/,/^$/p' "$V4V_CACHE/logs/matrix-$first/matrix.md" 2>/dev/null |
+		sed 's/^/    /'
 fi
 
 echo "=== summary ($((SECONDS - T_ALL)) s; logs in $V4V_CACHE/logs)"

@@ -9,8 +9,13 @@
 #                   suites against dom0's test server
 #   control-stock   negative control: Debian's Xen (no Argo compiled in)
 #   control-noargo  negative control: our Xen booted without argo=1
-#   sandbox         boot, exchange a few messages dom0 <-> domU, print it all
+#   sandbox         boot, exchange a few messages dom0 <-> domU, then
+#                   v4v-ping, v4v-perf and v4v-random from the domU; print it
 #   bench           dom0 only: the benchmarks, nothing else (for tuning)
+#   matrix          the benchmark matrix (selftests/vm/guest/matrix.sh):
+#                   JSON, a markdown table and a plot in --out DIR (default
+#                   the log directory's matrix-<kernel>/); --reps N and
+#                   --seconds S per run (default 3 and 2)
 #
 # Without --ko the module is built here against the kernel's headers.
 # Prints PASS/FAIL lines (see lib/verdict.sh); exits non-zero on any FAIL.
@@ -24,23 +29,28 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib/qemu.sh"
 . "$HERE/../lib/verdict.sh"
 
-SERIES=6.1 KO= MODE=full LOGDIR=${V4V_LOG_DIR:-$V4V_CACHE/logs}
+SERIES=6.1 KO= MODE=full LOGDIR=${V4V_LOG_DIR:-$V4V_CACHE/logs} OUT= REPS=3 SECS=2
 while (($#)); do
 	case $1 in
 	--kernel) SERIES=$2; shift 2 ;;
 	--ko) KO=$(realpath "$2"); shift 2 ;;
 	--mode) MODE=$2; shift 2 ;;
 	--log-dir) LOGDIR=$2; shift 2 ;;
-	-h|--help) sed -n '3,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--out) OUT=$2; shift 2 ;;
+	--reps) REPS=$2; shift 2 ;;
+	--seconds) SECS=$2; shift 2 ;;
+	-h|--help) sed -n '3,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) v4v_die "unknown argument '$1' (see --help)" ;;
 	esac
 done
 case $MODE in
-full|control-stock|control-noargo|sandbox|bench) ;;
+full|control-stock|control-noargo|sandbox|bench|matrix) ;;
 *) v4v_die "unknown mode '$MODE'" ;;
 esac
 TIER=vm-$SERIES
 [[ $MODE == full ]] || TIER=$TIER-$MODE
+[[ $REPS =~ ^[1-9][0-9]?$ && $SECS =~ ^[1-9][0-9]?$ ]] || v4v_die "--reps and --seconds: 1 to 99"
+OUT=${OUT:-$LOGDIR/matrix-$SERIES}
 
 mkdir -p "$LOGDIR"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/v4v-vm.XXXXXX")
@@ -67,7 +77,8 @@ case $KO in
 esac
 [[ $(modinfo -F vermagic "$KO") == "$ABI "* ]] ||
 	v4v_die "$KO was not built for $ABI ($(modinfo -F vermagic "$KO"))"
-v4v_need_pkgs libxen-dev python3-jsonschema	# v4v-perf's vchan, its JSON check
+# v4v-perf's vchan, its JSON check, the matrix's plot
+v4v_need_pkgs libxen-dev python3-jsonschema gnuplot-nox
 make -s -C "$V4V_TOP/selftests/progs" >&2
 TEST=$V4V_TOP/selftests/progs/v4v-test
 
@@ -77,7 +88,7 @@ name = "domu"
 type = "pv"
 kernel = "/root/vmlinuz"
 ramdisk = "/root/domu.cpio.gz"
-extra = "console=hvc0 v4vtest=$MODE"
+extra = "console=hvc0 v4vtest=$MODE v4vreps=$REPS v4vsecs=$SECS"
 memory = 256
 vcpus = 1
 on_poweroff = "destroy"
@@ -91,7 +102,8 @@ mapfile -t ispecs < <(v4v_interpose_specs "$V4V_TOP/libv4v/build/libv4v-preload.
 make -s -C "$V4V_TOP/tools" >&2
 ispecs+=("$HERE/guest/interpose.sh:/bin/interpose.sh" "$HERE/guest/tools.sh:/bin/tools.sh"
 	"$HERE/guest/v4vt.sh:/bin/v4vt.sh" "$HERE/guest/perf.sh:/bin/perf.sh"
-	"$HERE/guest/entropy.sh:/bin/entropy.sh" "$V4V_TOP/tools/v4v-ping:/bin/v4v-ping")
+	"$HERE/guest/entropy.sh:/bin/entropy.sh" "$HERE/guest/matrix.sh:/bin/matrix.sh"
+	"$V4V_TOP/tools/v4v-ping:/bin/v4v-ping")
 mapfile -t -O "${#ispecs[@]}" ispecs < <(v4v_program_specs "$V4V_TOP/tools/v4v-perf:/bin/v4v-perf" \
 	"$V4V_TOP/tools/v4v-random:/bin/v4v-random" "$V4V_TOP/tools/v4v-randomd:/bin/v4v-randomd")
 # The domU's half of v4v-perf's vchan baseline: libxenvchan, its drivers.
@@ -110,7 +122,9 @@ v4v_mkinitramfs "$WORK/dom0.cpio.gz" "$HERE/guest/init-dom0.sh" "${specs[@]}"
 
 # --- boot --------------------------------------------------------------------
 LOG=$LOGDIR/$TIER.log
-export V4V_DOM0_ARGS="v4vtest=${MODE/control-*/probe}"
+export V4V_DOM0_ARGS="v4vtest=${MODE/control-*/probe} v4vreps=$REPS v4vsecs=$SECS"
+# People watch these two: say what the boot is doing as it happens.
+[[ $MODE == sandbox || $MODE == matrix ]] && export V4V_PROGRESS=1
 [[ $MODE == control-noargo ]] && export V4V_XEN_ARGS=""
 v4v_log "$TIER: booting Xen ($(basename "$(dirname "$XEN")")) with $ABI; log $LOG"
 t0=$SECONDS
@@ -183,7 +197,21 @@ sandbox)
 			"$(grep -q 'SANDBOX dom0: from domain [1-9]' "$LOG"; echo $?)"
 		v4v_result "$TIER" dom0_answered_domu \
 			"$(grep -q 'DOMU| SANDBOX domU: reply from domain 0' "$LOG"; echo $?)"
+		v4v_result "$TIER" domu_pinged_dom0 \
+			"$(grep -q 'SANDBOX domU: .*3 packets transmitted, 3 received' "$LOG"; echo $?)"
+		v4v_result "$TIER" domu_measured_v4v_and_vchan \
+			"$(grep -q 'SANDBOX domU: .*baseline vchan: .* v4v/vchan [0-9]' "$LOG"; echo $?)"
+		v4v_result "$TIER" domu_got_entropy \
+			"$(grep -q 'SANDBOX domU: .*bits from dom0 over vchan credited' "$LOG"; echo $?)"
 	} > "$results"
+	;;
+matrix)
+	{
+		v4v_vm_health "$TIER" "$LOG" 1
+		/usr/bin/python3 "$V4V_TOP/selftests/bench/matrix.py" "$LOG" "$OUT" "$TIER" 2>"$WORK/table"
+	} > "$results"
+	echo "Benchmark matrix ($ABI, $REPS runs of $SECS s each; $OUT/matrix.{json,md,png}):"
+	cat "$WORK/table"
 	;;
 esac
 cat "$results"

@@ -7,7 +7,8 @@
 #   probe    only load v4v and show what it said (negative controls);
 #   sandbox  load v4v in dom0 and the domU, exchange a few messages, show
 #            the module's status files;
-#   bench    load v4v and run the benchmarks only.
+#   bench    load v4v and run the benchmarks only;
+#   matrix   the benchmark matrix: dom0 to itself, then the domU to dom0.
 # Results are "V4VT: dom0-init: ok|not ok N name" lines; the domU's console
 # is echoed with a "DOMU| " prefix.  Ends with V4V-INIT-FINISHED.
 export PATH=/usr/lib/xen-4.17/bin:/bin:/sbin:/usr/bin:/usr/sbin
@@ -118,7 +119,7 @@ run_domu() {
 	[ $rc = 0 ] || return
 	if wait_for '! xl list domu || victims_ready' "$DOMU_DEADLINE"; then
 		result 0 domu_finished
-		if [ "$MODE" != sandbox ]; then
+		if [ "$MODE" = full ]; then
 			# Give a victim that is still connecting a moment.
 			wait_for victims_ready 10
 			if victims_ready && xl list domu >/dev/null 2>&1; then
@@ -153,8 +154,21 @@ fi
 
 start_toolstack
 
+if [ "$MODE" = matrix ]; then
+	v4v-perf -s > /tmp/perf.log 2>&1 &
+	wait_for 'grep -q "^0x00001451 " /sys/kernel/debug/v4v/rings' 30
+	timeout 1200 sh /bin/matrix.sh run dom0-matrix same
+	run_domu
+	finish
+fi
+
 if [ "$MODE" = sandbox ]; then
 	v4v-test sandbox-dom0 &
+	v4v-ping -l > /tmp/ping.log 2>&1 &
+	v4v-perf -s > /tmp/perf.log 2>&1 &
+	v4v-randomd --vchan > /tmp/randomd.log 2>&1 &
+	echo "SANDBOX dom0: v4v-ping -l, v4v-perf -s and v4v-randomd --vchan are serving;" \
+		"creating the domU (its console shows once it is done)"
 	run_domu
 	show_status
 	finish

@@ -89,6 +89,12 @@ v4v_boot_once() {
 		line=${line//$'\r'/}	# the console ends lines with CR CR LF
 		printf '[%4d.%02d] %s\n' $(((now - start) / 1000000)) \
 			$(((now - start) % 1000000 / 10000)) "$line" >> "$log"
+		# Progress for people watching (the sandbox): the milestones.
+		if [[ ${V4V_PROGRESS:-0} == 1 && ( $line == *"Xen version"* ||
+			$line == *"V4VINIT: "* || $line == *"SANDBOX dom0"* ||
+			$line == *"MATRIX "* || $line == *"v4v: Argo"* ) ]]; then
+			printf '  [%3d s] %s\n' $(((now - start) / 1000000)) "${line#*(XEN) }" >&2
+		fi
 		if [[ $line == *"$V4V_FINISH_MARKER"* ]]; then
 			seen=0
 			(sleep 10; kill "$qpid" 2>/dev/null) >/dev/null 2>&1 &

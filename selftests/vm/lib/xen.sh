@@ -78,9 +78,15 @@ _v4v_xen_build() {
 		v4v_die "xen $v: CONFIG_ARGO did not stick in .config"
 	v4v_log "xen $v: building the hypervisor (a few minutes on 2 cores)"
 	t0=$SECONDS
+	# A line every 30 s, so that a first run does not look hung.
+	(while sleep 30; do
+		v4v_log "xen $v: still building ($((SECONDS - t0)) s; $(grep -c '^ *CC ' "$src/build.log") files compiled)"
+	done) &
+	local ticker=$!
 	"${V4V_NICE[@]}" make -C "$src/xen-src/xen" -j"$(nproc)" XEN_TARGET_ARCH=x86_64 \
 		PYTHON=/usr/bin/python3 WGET=/bin/false GIT=/bin/false \
-		> "$src/build.log" 2>&1 || { tail -40 "$src/build.log" >&2; v4v_die "xen $v: build failed"; }
+		> "$src/build.log" 2>&1 || { kill $ticker; tail -40 "$src/build.log" >&2; v4v_die "xen $v: build failed"; }
+	kill $ticker 2>/dev/null
 	# No "nm | grep -q": under pipefail, grep quitting early fails the check.
 	grep -q ' do_argo_op$' <(nm "$src/xen-src/xen/xen-syms") ||
 		v4v_die "xen $v: built hypervisor has no do_argo_op"
