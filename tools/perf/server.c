@@ -253,7 +253,8 @@ static int serve_test(int ctl)
 		t.s[i].sender = (t.req.flags & F_REVERSE) || i >= t.req.streams;
 	}
 	if (!err) {
-		alarm(t.req.duration_ms / 1000u + 60u);
+		/* -n has no time limit of its own: a day is the bound then. */
+		alarm(t.req.duration_ms ? t.req.duration_ms / 1000u + 60u : 86400u);
 		if (t.req.transport == T_VCHAN)
 			err = vchan_streams(&t, &rep) ? errno : 0;
 		else
