@@ -6,6 +6,7 @@
 #   expect TAG NAME WANT [TEXT...] a result: status WANT, every TEXT in the output
 #   bg_start NAME CMD...           CMD in the background, output in $W/NAME.log
 #   bg_stop NAME                   SIGTERM it, wait up to 5 s; 0 if it ended
+#   usage_errors PROG 'ARGS'...    0 if PROG exits 2 for every set of ARGS
 N=0
 
 result() {
@@ -52,4 +53,16 @@ bg_stop() {
 		i=$((i + 1))
 	done
 	! kill -0 "$pid" 2>/dev/null
+}
+
+usage_errors() {
+	prog=$1 bad=0
+	shift
+	for args in "$@"; do
+		# Each set is split into words on purpose.
+		$prog $args > $W/usage.out 2>&1
+		r=$?
+		[ $r = 2 ] || { bad=1; echo "# $prog $args: status $r, wanted 2"; }
+	done
+	return $bad
 }
