@@ -4,6 +4,8 @@
  * that print what travelled, for people watching the sandbox boot.
  */
 #include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
 
 #include "v4v_test.h"
 
@@ -84,4 +86,38 @@ int sandbox_domu(void)
 		printf("SANDBOX domU: reply from domain %u: \"%s\"\n", from.sv4v_domain, buf);
 	}
 	return 0;
+}
+
+/*
+ * v4v-test raw DOMAIN PORT HEX: send the bytes HEX as one datagram and
+ * print the answer in hex ("reply N: ..."), or "no reply" after 3 s.  For
+ * feeding a service malformed requests, as a hostile guest would.
+ */
+int raw_main(const char *domain, const char *port, const char *hex)
+{
+	int fd = socket(v4v_af(), SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	unsigned char out[512], in[1024];
+	size_t n = 0, i;
+	long got;
+
+	while (hex[0] && hex[1] && n < sizeof(out) && sscanf(hex, "%2hhx", &out[n]) == 1) {
+		hex += 2;
+		n++;
+	}
+	if (fd < 0 || *hex || sk_sendto(fd, (uint16_t)strtoul(domain, NULL, 0),
+					(uint32_t)strtoul(port, NULL, 0), out, n, 0) < 0) {
+		printf("# raw: cannot send: %s\n", *hex ? "bad hex" : strerror(errno));
+		return 1;
+	}
+	if (poll(&p, 1, 3000) <= 0) {
+		printf("no reply\n");
+		return 1;
+	}
+	got = sk_recvfrom(fd, in, sizeof(in), 0, NULL, NULL);
+	printf("reply %ld:", got);
+	for (i = 0; got > 0 && i < (size_t)got; i++)
+		printf(" %02x", in[i]);
+	printf("\n");
+	return got < 0;
 }

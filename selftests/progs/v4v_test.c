@@ -12,6 +12,7 @@
  *   v4v-test victim                hold two connections to dom0 until destroyed
  *   v4v-test now                   CLOCK_MONOTONIC, as the victim results use
  *   v4v-test probe                 one datagram through a fixed port
+ *   v4v-test raw DOMAIN PORT HEX   one datagram of those bytes; the answer
  *   v4v-test sandbox-dom0|sandbox-domu   the sandbox demo
  *   v4v-test bench-dgram           AF_V4V against AF_UNIX datagrams (report)
  *   v4v-test bench-stream          AF_V4V against AF_UNIX streams (report)
@@ -33,6 +34,7 @@ static int usage(void)
 	fprintf(stderr, "usage: v4v-test run dgram|badinput|client|stream|lib TAG\n"
 			"       v4v-test list dgram|badinput|client|stream|lib dom0|domu\n"
 			"       v4v-test server|quit|stream-server|stream-quit|victim|now|probe\n"
+			"       v4v-test raw DOMAIN PORT HEX\n"
 			"       v4v-test sandbox-dom0|sandbox-domu|bench-dgram|bench-stream|autoload\n");
 	return 2;
 }
@@ -88,6 +90,8 @@ int main(int argc, char **argv)
 		return server_quit();
 	if (argc == 2 && !strcmp(argv[1], "probe"))
 		return probe_main();
+	if (argc == 5 && !strcmp(argv[1], "raw"))
+		return raw_main(argv[2], argv[3], argv[4]);
 	if (argc == 2 && !strcmp(argv[1], "sandbox-dom0"))
 		return sandbox_dom0();
 	if (argc == 2 && !strcmp(argv[1], "sandbox-domu"))

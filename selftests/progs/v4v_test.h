@@ -56,6 +56,7 @@ extern const size_t t_lib_count;
 int server_main(void);
 int server_quit(void);
 int probe_main(void);
+int raw_main(const char *domain, const char *port, const char *hex);
 int sandbox_dom0(void);
 int sandbox_domu(void);
 int bench_dgram(void);

@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # The entropy service end to end: dom0's v4v-randomd feeds a guest over
-# vchan and over v4v, the guest's pool accounting changes, the rate limit
-# refuses a greedy guest, only dom0 may serve, bad input exits 2.
+# vchan and over v4v, the guest's pool accounting changes, malformed
+# requests get EINVAL and cost nothing, the rate limit refuses a greedy
+# guest, only dom0 may serve, bad input exits 2.
 #
 #   entropy.sh serve [--vchan]    start the daemon (dom0, or UML itself)
 #   entropy.sh stop TAG           stop it: it must exit 0 and have served
@@ -40,7 +41,18 @@ guest_checks() {
 		[ "$start" -lt 256 ] && [ "$end" -gt "$start" ]
 		result "$tag" $? entropy_pool_accounting_changed "entropy_avail $start -> $end"
 	fi
-	# The bucket holds 1024 bytes (96 at most just taken), refills at 64/s:
+	# A hostile guest's requests: short, wrong magic, wrong version, 0 or
+	# 512 bytes, 64 bytes of junk.  Each gets EINVAL (22), none a byte.
+	bad=0
+	for hex in 7652 0000000001001000 76524e4402001000 76524e4401000000 \
+		76524e4401000002 $(printf 'ff%.0s' $(seq 64)); do
+		r=$(v4v-test raw 0 0x52444e00 $hex)
+		[ "$r" = "reply 8: 76 52 4e 44 16 00 00 00" ] || { bad=1; echo "# $hex: $r"; }
+	done
+	result "$tag" $bad entropy_malformed_requests_get_einval
+	run entropy_serves_after_garbage v4v-random -N -n 16
+	expect "$tag" entropy_serves_after_garbage 0 "128 bits from dom0 over v4v not credited"
+	# The bucket holds 1024 bytes (112 at most just taken), refills at 64/s:
 	# eight quick requests of 256 cannot all pass.
 	ok=0 refused=0 i=0
 	while [ $i -lt 8 ]; do
@@ -70,7 +82,8 @@ names() {
 	domu) echo entropy_vchan_credits entropy_only_dom0_serves entropy_pool_accounting_changed ;;
 	uml) echo entropy_vchan_unavailable ;;
 	esac
-	echo entropy_v4v_credits entropy_rate_limited entropy_bad_input_exits_2 entropy_help
+	echo entropy_v4v_credits entropy_malformed_requests_get_einval \
+		entropy_serves_after_garbage entropy_rate_limited entropy_bad_input_exits_2 entropy_help
 }
 
 case $1 in
