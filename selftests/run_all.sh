@@ -88,10 +88,11 @@ if [[ $QUICK == 0 ]]; then
 		--ko "$(ko_for "$first")" --mode control-noargo
 	# The benchmark matrix (make bench-matrix), shorter: its reports must
 	# be complete and valid; the figures are for people, not a verdict.
+	# Its own directory: a user's "make bench-matrix" results stay.
+	matrix=$V4V_CACHE/logs/ci-matrix-$first
 	run_tier vm-matrix bash "$HERE/vm/run.sh" --kernel "$first" --ko "$(ko_for "$first")" \
-		--mode matrix --reps 1 --seconds 1
-	sed -n '/^| Scope/,/^$/p' "$V4V_CACHE/logs/matrix-$first/matrix.md" 2>/dev/null |
-		sed 's/^/    /'
+		--mode matrix --reps 1 --seconds 1 --out "$matrix"
+	sed -n '/^| Scope/,/^$/p' "$matrix/matrix.md" 2>/dev/null | sed 's/^/    /'
 fi
 
 echo "=== summary ($((SECONDS - T_ALL)) s; logs in $V4V_CACHE/logs)"
