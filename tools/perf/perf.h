@@ -19,6 +19,7 @@
 #define PERF_VERSION	1u
 #define PERF_MAX_STREAMS 32u		/* Argo allows 128 rings per domain */
 #define PERF_MAX_LENGTH	(16u << 20)
+#define PERF_MAX_ECHO_BYTES (64u << 20)	/* --rtt: streams x length, server side */
 
 enum perf_transport { T_V4V, T_UNIX, T_TCP, T_VCHAN, T_COUNT };
 

@@ -166,6 +166,21 @@ static uint64_t us(const struct timeval *tv)
 	return (uint64_t)tv->tv_sec * 1000000u + (uint64_t)tv->tv_usec;
 }
 
+/*
+ * A thread's buffer: a whole write to send, a whole datagram or echo to
+ * receive; a byte stream is read in pieces of at most 1 MiB, so that the
+ * memory a test costs (the server's, chosen by the client) stays bounded:
+ * 64 streams of 1 MiB, or what bad_request() lets --rtt ask for.
+ */
+static size_t buffer_size(const struct perf_test *t, const struct perf_stream *s)
+{
+	size_t len = t->req.length;
+
+	if (s && !s->sender && !(t->req.flags & (F_DGRAM | F_RTT)) && len > (1u << 20))
+		len = 1u << 20;
+	return len > 65536 ? len : 65536;
+}
+
 struct worker {
 	struct perf_test *t;
 	struct perf_stream *s;		/* NULL: the shared datagram reader */
@@ -176,7 +191,7 @@ static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	struct perf_test *t = w->t;
-	size_t size = t->req.length > 65536 ? t->req.length : 65536;
+	size_t size = buffer_size(t, w->s);
 	char *buf = calloc(1, size);
 
 	if (!buf) {

@@ -38,6 +38,9 @@ static int bad_request(const struct perf_request *r)
 		return EINVAL;
 	if ((r->flags & F_RTT) && (r->flags & (F_REVERSE | F_BIDIR)))
 		return EINVAL;
+	/* An echo holds a whole -l in memory per stream (run.c: buffer_size). */
+	if ((r->flags & F_RTT) && (uint64_t)r->streams * r->length > PERF_MAX_ECHO_BYTES)
+		return ENOMEM;
 	if ((r->flags & F_DGRAM) && (r->transport == T_VCHAN || r->transport == T_TCP))
 		return EPROTONOSUPPORT;	/* a vchan is a byte stream; no UDP baseline */
 	return 0;

@@ -68,6 +68,12 @@ common_checks() {
 	run perf_ring v4v-perf -c "$d" -t 1 --ring 64K -l 16K -J
 	expect "$tag" perf_ring 0 '"ring_size": 65536' '"blksize": 16384'
 	json perf_ring
+	# Writes bigger than the reader's 1 MiB pieces.
+	run perf_big_writes v4v-perf -c "$d" -t 1 -l 4M
+	expect "$tag" perf_big_writes 0 "4194304-byte writes" " receiver"
+	# The server's memory is bounded whatever a client asks for.
+	run perf_rtt_too_big_refused v4v-perf -c "$d" --rtt -P 8 -l 16M -t 1
+	expect "$tag" perf_rtt_too_big_refused 1 "server refused the v4v test: Cannot allocate memory"
 	run perf_nothing_listening v4v-perf -c "$d:5999" -t 1
 	expect "$tag" perf_nothing_listening 1 "cannot reach a server at $d:5999"
 	run perf_no_such_domain v4v-perf -c 30000 -t 1
@@ -123,8 +129,8 @@ checks() {
 names() {
 	echo perf_stream perf_stream_intervals perf_json perf_reverse perf_bidir perf_bidir_json \
 		perf_dgram perf_dgram_reverse perf_bytes perf_bytes_both_sides_exact perf_rtt \
-		perf_rtt_dgram perf_ring perf_nothing_listening perf_no_such_domain \
-		perf_bad_input_exits_2 perf_help perf_version perf_baselines perf_baselines_json
+		perf_rtt_dgram perf_ring perf_big_writes perf_rtt_too_big_refused \
+		perf_nothing_listening perf_no_such_domain perf_bad_input_exits_2 perf_help perf_version perf_baselines perf_baselines_json
 	case $1 in
 	self) echo perf_unix_dgram ;;
 	uml) echo perf_unix_dgram perf_vchan_unavailable ;;
