@@ -65,6 +65,9 @@ fi
 UTILS=$(v4v_xen_utils)
 KDIR=$(v4v_kernel "$SERIES")
 ABI=$(v4v_kernel_abi "$SERIES")
+# modinfo and the module's build; v4v-perf's vchan, its JSON check, the
+# matrix's plot
+v4v_need_pkgs kmod gcc make xz-utils zstd libxen-dev python3-jsonschema gnuplot-nox
 if [[ -z $KO ]]; then
 	v4v_log "building v4v.ko for $ABI"
 	cp -a "$V4V_TOP/Kbuild" "$V4V_TOP/VERSION" "$V4V_TOP/module" "$V4V_TOP/include" "$WORK/"
@@ -77,8 +80,6 @@ case $KO in
 esac
 [[ $(modinfo -F vermagic "$KO") == "$ABI "* ]] ||
 	v4v_die "$KO was not built for $ABI ($(modinfo -F vermagic "$KO"))"
-# v4v-perf's vchan, its JSON check, the matrix's plot
-v4v_need_pkgs libxen-dev python3-jsonschema gnuplot-nox
 make -s -C "$V4V_TOP/selftests/progs" >&2
 TEST=$V4V_TOP/selftests/progs/v4v-test
 
