@@ -37,6 +37,7 @@ sh /bin/perf.sh stop
 sh /bin/entropy.sh serve
 timeout 300 sh /bin/entropy.sh guest uml-entropy uml
 sh /bin/entropy.sh stop uml-entropy
+sh /bin/entropy.sh absent uml-entropy
 # An object counts as leaked once two scans in a row find no reference to it.
 echo scan > /sys/kernel/debug/kmemleak
 sleep 1

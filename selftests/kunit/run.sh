@@ -107,7 +107,7 @@ v4v_vm_expect "$TIER" "$LOG" uml-preload $("$V4V_TOP/selftests/progs/preload-che
 v4v_vm_expect "$TIER" "$LOG" uml-tools $(sh "$HERE/../vm/guest/tools.sh" list)
 v4v_vm_expect "$TIER" "$LOG" uml-perf $(sh "$HERE/../vm/guest/perf.sh" list uml)
 v4v_vm_expect "$TIER" "$LOG" uml-entropy $(sh "$HERE/../vm/guest/entropy.sh" list uml) \
-	entropy_daemon_served_and_stopped
+	entropy_daemon_served_and_stopped entropy_no_daemon
 /usr/bin/python3 "$HERE/../lib/perf_json_check.py" "$LOG" "$TIER" uml-perf \
 	$(sh "$HERE/../vm/guest/perf.sh" list-json)
 v4v_vm_expect "$TIER" "$LOG" uml-init kmemleak_clean

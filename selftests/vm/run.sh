@@ -156,7 +156,8 @@ full)
 		v4v_vm_expect "$TIER" "$LOG" dom0-perf $(sh "$HERE/guest/perf.sh" list self)
 		v4v_vm_expect "$TIER" "$LOG" domu-perf $(sh "$HERE/guest/perf.sh" list peer)
 		v4v_vm_expect "$TIER" "$LOG" domu-entropy $(sh "$HERE/guest/entropy.sh" list domu)
-		v4v_vm_expect "$TIER" "$LOG" dom0-entropy entropy_daemon_served_and_stopped
+		v4v_vm_expect "$TIER" "$LOG" dom0-entropy entropy_daemon_served_and_stopped \
+			entropy_no_daemon entropy_no_vchan_offered
 		for tag in dom0-perf domu-perf; do
 			/usr/bin/python3 "$HERE/../lib/perf_json_check.py" "$LOG" "$TIER" $tag \
 				$(sh "$HERE/guest/perf.sh" list-json)

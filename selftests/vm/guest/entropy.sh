@@ -10,6 +10,8 @@
 #   entropy.sh guest TAG SCOPE    the client's checks; SCOPE is domu (vchan
 #                                 and v4v, run first thing at boot) or uml
 #                                 (v4v only; vchan must fail cleanly)
+#   entropy.sh absent TAG         after stop: the client must say the
+#                                 daemon is not there (v4v, and vchan on Xen)
 #   entropy.sh list SCOPE         the test names
 W=/tmp/entropy
 . "$(dirname "$0")/v4vt.sh"
@@ -99,6 +101,15 @@ stop)
 	result "$2" $? entropy_daemon_served_and_stopped "$(tail -n 1 $W/daemon.log)"
 	;;
 guest) guest_checks "$2" "$3" ;;
+absent)
+	run entropy_no_daemon v4v-random -W 1
+	expect "$2" entropy_no_daemon 1 "v4v-randomd is not running in dom0"
+	if [ -e /dev/xen/gntdev ]; then
+		run entropy_no_vchan_offered v4v-random -t vchan -W 1
+		expect "$2" entropy_no_vchan_offered 1 "dom0 offers none at /local/domain/0/data/v4v-randomd/"
+	fi
+	;;
 list) names "$2" ;;
-*) echo "usage: entropy.sh serve [ARGS]|stop TAG|guest TAG SCOPE|list SCOPE" >&2; exit 2 ;;
+*) echo "usage: entropy.sh serve [ARGS]|stop TAG|guest TAG SCOPE|absent TAG|list SCOPE" >&2
+	exit 2 ;;
 esac

@@ -208,6 +208,7 @@ sh /bin/perf.sh serve
 sh /bin/entropy.sh serve --vchan
 run_domu
 sh /bin/entropy.sh stop dom0-entropy
+sh /bin/entropy.sh absent dom0-entropy
 timeout 300 sh /bin/tools.sh ping dom0-tools 0
 sh /bin/tools.sh stop
 timeout 600 sh /bin/perf.sh run dom0-perf 0 self
