@@ -12,8 +12,9 @@
  *
  * Receive: from the skbs the port's pump queued (stream_port.c).  Each
  * read adds to fwd_cnt; the peer hears it in the next message we send, or
- * in a credit update once a quarter of the window was read (for seqpacket
- * also whenever the queue runs empty, so a whole record always fits).
+ * in a credit update once a quarter of the window was read, even in the
+ * middle of one read (for seqpacket also whenever the queue runs empty, so
+ * a whole record always fits).
  *
  * Locking: lock_sock(sk) around everything here; see stream.h.
  */
@@ -647,6 +648,8 @@ static int stream_read(struct sock *sk, struct msghdr *msg, size_t len, int flag
 				continue;
 			skb_cb(skb)->off = off + n;
 			consumed(sk, n);
+			/* As the direct path does (rx_payload()). */
+			v4v_stream_maybe_credit(sk);
 			if (skb_cb(skb)->off == skb->len) {
 				skb_unlink(skb, &sk->sk_receive_queue);
 				kfree_skb(skb);

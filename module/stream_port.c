@@ -355,6 +355,12 @@ static bool rx_payload(struct v4v_sport *sp, struct v4v_ring *ring, struct sock 
 		took = copy_direct(ring, m, off, min_t(size_t, len, d->room - d->copied), d);
 		v4v_sk(sk)->st.fwd_cnt += took;
 		v4v_stat_add(stream_direct, took);
+		/*
+		 * Credit as we go, not when the read returns: a big read
+		 * drains the whole window, and the sender would wait idle
+		 * for all of it to be copied (1 MiB reads ran at half speed).
+		 */
+		v4v_stream_maybe_credit(sk);
 		if (took < len) {
 			sp->head_off += took;
 			return false;

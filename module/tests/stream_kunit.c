@@ -937,6 +937,49 @@ static void reader_takes_from_ring(struct kunit *test)
 	sock_release(l);
 }
 
+/* Credits s sent while it read everything queued or in its ring. */
+static s64 credits_in_one_read(struct kunit *test, struct socket *s, u8 *buf, int want)
+{
+	s64 before = atomic64_read(&v4v_stats.tx_msgs);
+
+	KUNIT_EXPECT_EQ(test, recv_buf(s, buf, 65536, MSG_DONTWAIT, NULL), want);
+	return atomic64_read(&v4v_stats.tx_msgs) - before;
+}
+
+/*
+ * One read that drains a whole window grants credit for each quarter as it
+ * copies, not once when it returns: the sender can refill while the reader
+ * copies.  Both ways: to a's queue (its listener still shares its port)
+ * and straight from c's own ring.
+ */
+static void big_read_credits_as_it_goes(struct kunit *test)
+{
+	/* 32 KiB windows both ways: 8 KiB worth a credit, 3 x 10 KiB fit. */
+	struct socket *l = small_listener(test, SOCK_STREAM, 0x501b, 16384), *c, *a;
+	u8 *buf = kunit_kzalloc(test, 65536, GFP_KERNEL);
+	int rcvbuf = 16384, i, t;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	c = new_sock(test, SOCK_STREAM);
+	KUNIT_ASSERT_EQ(test, sock_setsockopt(c, SOL_SOCKET, SO_RCVBUF,
+					      KERNEL_SOCKPTR(&rcvbuf), sizeof(rcvbuf)), 0);
+	KUNIT_ASSERT_EQ(test, do_connect(c, 0x501b, 0), 0);
+	KUNIT_ASSERT_EQ(test, kernel_accept(l, &a, 0), 0);
+
+	for (i = 0; i < 3; i++)
+		KUNIT_ASSERT_EQ(test, send_buf(c, buf, 10240, MSG_DONTWAIT), 10240);
+	for (t = 0; t < 100 && v4v_stream_inq(a->sk) < 30720; t++)
+		msleep(20);
+	KUNIT_EXPECT_EQ(test, credits_in_one_read(test, a, buf, 30720), 3);
+
+	for (i = 0; i < 3; i++)
+		KUNIT_ASSERT_EQ(test, send_buf(a, buf, 10240, MSG_DONTWAIT), 10240);
+	KUNIT_EXPECT_EQ(test, credits_in_one_read(test, c, buf, 30720), 3);
+	sock_release(c);
+	sock_release(a);
+	sock_release(l);
+}
+
 static struct kunit_case v4v_stream_cases[] = {
 	KUNIT_CASE(connect_accept_roundtrip),
 	KUNIT_CASE(bulk_transfer_is_exact),
@@ -960,6 +1003,7 @@ static struct kunit_case v4v_stream_cases[] = {
 	KUNIT_CASE(shut_rd_keeps_sender_going),
 	KUNIT_CASE(openxt_overrun_is_reset),
 	KUNIT_CASE(reader_takes_from_ring),
+	KUNIT_CASE(big_read_credits_as_it_goes),
 	KUNIT_CASE(unanswered_connect_times_out),
 	KUNIT_CASE(calls_wait_for_connect),
 	KUNIT_CASE(fin_waits_for_a_full_ring),
