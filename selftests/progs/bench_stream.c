@@ -60,9 +60,14 @@ static long long module_counter(const char *name)
 	return v;
 }
 
-/* Messages the last v4v bulk runs sent: a slow run that sends more is cut
- * into slivers somewhere (as before the silly-window fix). */
-static long long bulk_msgs[REPS];
+/*
+ * What each v4v bulk run cost the module: messages sent (a slow run that
+ * sends more is cut into slivers somewhere, as before the silly-window
+ * fix), notify hypercalls after consuming, and Argo events.
+ */
+static const char *const counters[] = { "tx_msgs", "notifies", "virqs" };
+#define NCOUNTERS (sizeof(counters) / sizeof(counters[0]))
+static long long bulk_cost[REPS][NCOUNTERS];
 static unsigned int run_index;
 
 /* Seconds for the whole exchange, or a negative errno. */
@@ -76,8 +81,10 @@ static double run(int v4v, int rtt)
 	ssize_t r;
 	pid_t child;
 
-	long long msgs = module_counter("tx_msgs");
+	long long before[NCOUNTERS];
 
+	for (i = 0; i < NCOUNTERS; i++)
+		before[i] = module_counter(counters[i]);
 	err = open_pair(v4v, &a, &b);
 	if (err)
 		return err;
@@ -113,8 +120,9 @@ static double run(int v4v, int rtt)
 	waitpid(child, &status, 0);
 	if (!got || !WIFEXITED(status) || WEXITSTATUS(status))
 		return -EIO;
-	if (v4v && !rtt && msgs >= 0)
-		bulk_msgs[run_index] = module_counter("tx_msgs") - msgs;
+	for (i = 0; v4v && !rtt && i < NCOUNTERS; i++)
+		bulk_cost[run_index][i] = before[i] < 0 ? -1 :
+					  module_counter(counters[i]) - before[i];
 	return t1 - t0;
 }
 
@@ -143,10 +151,11 @@ static int measure(int rtt, double med[2])
 		}
 	}
 	if (!rtt) {
-		/* Each v4v run's time and messages, before the sort loses the pairing. */
-		printf("BENCH stream bulk runs, v4v s/msgs | unix s:");
+		/* Each v4v run's time and cost, before the sort loses the pairing. */
+		printf("BENCH stream bulk runs, v4v s/msgs/notifies/events | unix s:");
 		for (r = 0; r < REPS; r++)
-			printf(" %.3f/%lld|%.3f", t[1][r], bulk_msgs[r], t[0][r]);
+			printf(" %.3f/%lld/%lld/%lld|%.3f", t[1][r], bulk_cost[r][0],
+			       bulk_cost[r][1], bulk_cost[r][2], t[0][r]);
 		printf("\n");
 	}
 	for (k = 0; k < 2; k++) {
