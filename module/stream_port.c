@@ -355,12 +355,6 @@ static bool rx_payload(struct v4v_sport *sp, struct v4v_ring *ring, struct sock 
 		took = copy_direct(ring, m, off, min_t(size_t, len, d->room - d->copied), d);
 		v4v_sk(sk)->st.fwd_cnt += took;
 		v4v_stat_add(stream_direct, took);
-		/*
-		 * Credit as we go, not when the read returns: a big read
-		 * drains the whole window, and the sender would wait idle
-		 * for all of it to be copied (1 MiB reads ran at half speed).
-		 */
-		v4v_stream_maybe_credit(sk);
 		if (took < len) {
 			sp->head_off += took;
 			return false;
@@ -647,46 +641,41 @@ static void sport_pump(struct work_struct *work)
  * The notify hypercall after consuming matters only to a sender Argo
  * refused for want of room: it waits for our notify.  A v4v peer's
  * message is never bigger than V4V_STREAM_CHUNK_MAX and its headers, so if
- * the ring always had room for that while we consumed, nobody can have
- * been refused and the hypercall is skipped.  The producer's indexes are
- * not trusted: a bogus one just means "notify".
+ * the ring never looked fuller than its length less that to a sender while
+ * we consumed, nobody can have been refused and the hypercall is skipped.
+ * A refusal before we started left the ring at least as full when we
+ * looked: it counts too.  The producer's index is not trusted: a bogus one
+ * just means "notify".
  */
-struct ring_mark {
-	u32 tx;			/* the producer's index when we started */
-	u32 room;		/* free bytes then */
-	u32 used;		/* used bytes then */
-};
-
-static void ring_mark(struct v4v_ring *ring, struct ring_mark *k)
+static u32 biggest_peer_msg(void)
 {
-	const struct v4v_ring_view *v = &ring->view;
-	u32 rx = READ_ONCE(v->hdr->rx_ptr);
-
-	k->tx = READ_ONCE(v->hdr->tx_ptr);
-	if (rx >= v->len || k->tx >= v->len) {
-		k->tx = U32_MAX;
-		return;
-	}
-	k->used = v4v_ring_used(rx, k->tx, v->len);
-	k->room = v->len - k->used;
+	/* One slot more: Argo never fills the last one. */
+	return v4v_ring_msg_slot(V4V_STREAM_CHUNK_MAX + sizeof(struct v4v_stream_hdr) +
+				 sizeof(struct v4v_stream_credit)) + V4V_ARGO_MSG_SLOT_SIZE;
 }
 
-/* Was the room ever short of the biggest message, after consuming taken bytes? */
-static bool ring_was_tight(struct v4v_ring *ring, const struct ring_mark *k, u32 taken)
+/*
+ * The fullest a sender can have seen the ring while m was consumed: m and
+ * everything behind it up to the producer's index once m was released (a
+ * sender that saw m's room still taken saw no later index).  U32_MAX for
+ * a bogus index.  m is released already; rx_lock held.
+ */
+static u32 held_while_consuming(struct v4v_ring *ring, const struct v4v_ring_msg *m)
 {
 	const struct v4v_ring_view *v = &ring->view;
-	u32 tx = READ_ONCE(v->hdr->tx_ptr);
-	/* One slot more: Argo never fills the last one. */
-	u32 biggest = v4v_ring_msg_slot(V4V_STREAM_CHUNK_MAX + sizeof(struct v4v_stream_hdr) +
-					sizeof(struct v4v_stream_credit)) + V4V_ARGO_MSG_SLOT_SIZE;
+	u32 rx = READ_ONCE(v->hdr->rx_ptr), tx;
 
-	if (k->tx == U32_MAX || tx >= v->len)
-		return true;
-	/* Past this the producer may have gone round the ring: can't tell. */
-	if (taken >= k->used)
-		return true;
-	/* Room fell at most by what was produced since: the worst case. */
-	return k->room < v4v_ring_used(k->tx, tx, v->len) + biggest;
+	lockdep_assert_held(&ring->rx_lock);
+	/*
+	 * Full barrier: m's release (a store) is visible before tx is read,
+	 * so a sender that still saw m in the ring had stored no index this
+	 * load misses (store-to-load order is what a release alone lacks).
+	 */
+	smp_mb();
+	tx = READ_ONCE(v->hdr->tx_ptr);
+	if (rx >= v->len || tx >= v->len)
+		return U32_MAX;
+	return v4v_ring_msg_slot(m->payload_len) + v4v_ring_used(rx, tx, v->len);
 }
 
 /**
@@ -705,9 +694,8 @@ void v4v_sport_take(struct sock *sk, struct v4v_direct *d)
 	/* Acquire: pairs with the binder's release, as in the pump. */
 	struct v4v_ring *ring = smp_load_acquire(&sp->ring);
 	struct v4v_ring_msg m;
-	struct ring_mark mark;
 	bool tight, foreign = false;
-	u32 taken = 0;
+	u32 taken = 0, held = 0;
 	struct rx_head h;
 
 	sock_owned_by_me(sk);
@@ -717,7 +705,6 @@ void v4v_sport_take(struct sock *sk, struct v4v_direct *d)
 	release_sock(sk);
 	mutex_lock(&ring->rx_lock);
 	lock_sock(sk);
-	ring_mark(ring, &mark);
 	while (!v4v_ring_peek_locked(ring, &m)) {
 		if (d && (d->copied == d->room || d->fault))
 			break;
@@ -733,9 +720,19 @@ void v4v_sport_take(struct sock *sk, struct v4v_direct *d)
 		}
 		taken += v4v_ring_msg_slot(m.payload_len);
 		rx_consumed(sp, ring, &m);
+		held = max(held, held_while_consuming(ring, &m));
+		/*
+		 * Credit as we go, not when the read returns: a big read
+		 * drains the whole window, and the sender would wait idle
+		 * while all of it is copied (1 MiB reads ran at 0.6 of
+		 * AF_UNIX).  After the release, so that what the credit lets
+		 * the sender write finds the room.
+		 */
+		v4v_stream_maybe_credit(sk);
 	}
 	/* An OpenXT peer may send bigger messages: it always hears. */
-	tight = taken && (!v4v_sk(sk)->st.ext || ring_was_tight(ring, &mark, taken));
+	tight = taken && (!v4v_sk(sk)->st.ext || held > ring->view.len ||
+			  ring->view.len - held < biggest_peer_msg());
 	mutex_unlock(&ring->rx_lock);
 	if (tight)
 		v4v_rings_notify();

@@ -980,6 +980,53 @@ static void big_read_credits_as_it_goes(struct kunit *test)
 	sock_release(l);
 }
 
+/* Notify hypercalls while s read len bytes, all it has, in one call. */
+static s64 notifies_in_one_read(struct kunit *test, struct socket *s, u8 *buf, int len)
+{
+	s64 before = atomic64_read(&v4v_stats.notifies);
+
+	KUNIT_EXPECT_EQ(test, recv_buf(s, buf, len, MSG_DONTWAIT, NULL), len);
+	return atomic64_read(&v4v_stats.notifies) - before;
+}
+
+/*
+ * Argo wakes a sender it refused for room only when the reader notifies.
+ * With the default window and ring, three 64 KiB messages in flight never
+ * make a v4v sender refused: reading them costs no notify.  A window
+ * bigger than the ring does get a sender refused: then the read notifies.
+ */
+static void notify_only_when_a_sender_can_wait(struct kunit *test)
+{
+	struct socket *l = listener(test, SOCK_STREAM, 0x501c, 4), *c, *a;
+	u8 *buf = kunit_kzalloc(test, 1 << 20, GFP_KERNEL);
+	int rcvbuf = 1 << 20, n, sent = 0, i;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	pair(test, l, 0x501c, SOCK_STREAM, &c, &a);
+	/* To c, whose port is its own: its reader takes from the ring. */
+	for (i = 0; i < 3; i++)
+		KUNIT_ASSERT_EQ(test, send_buf(a, buf, 65536, MSG_DONTWAIT), 65536);
+	KUNIT_EXPECT_EQ(test, send_buf(a, buf, 65536, MSG_DONTWAIT), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, notifies_in_one_read(test, c, buf, 3 * 65536), 0);
+	sock_release(c);
+	sock_release(a);
+
+	c = new_sock(test, SOCK_STREAM);
+	KUNIT_ASSERT_EQ(test, sock_setsockopt(c, SOL_SOCKET, SO_RCVBUF,
+					      KERNEL_SOCKPTR(&rcvbuf), sizeof(rcvbuf)), 0);
+	KUNIT_ASSERT_EQ(test, do_connect(c, 0x501c, 0), 0);
+	KUNIT_ASSERT_EQ(test, kernel_accept(l, &a, 0), 0);
+	/* A 2 MiB window: the ring, not credit, stops the sender. */
+	while ((n = send_buf(a, buf, 65536, MSG_DONTWAIT)) > 0)
+		sent += n;
+	KUNIT_EXPECT_EQ(test, n, -EAGAIN);
+	KUNIT_EXPECT_LT(test, sent, 1 << 20);
+	KUNIT_EXPECT_GT(test, notifies_in_one_read(test, c, buf, sent), 0);
+	sock_release(c);
+	sock_release(a);
+	sock_release(l);
+}
+
 static struct kunit_case v4v_stream_cases[] = {
 	KUNIT_CASE(connect_accept_roundtrip),
 	KUNIT_CASE(bulk_transfer_is_exact),
@@ -1004,6 +1051,7 @@ static struct kunit_case v4v_stream_cases[] = {
 	KUNIT_CASE(openxt_overrun_is_reset),
 	KUNIT_CASE(reader_takes_from_ring),
 	KUNIT_CASE(big_read_credits_as_it_goes),
+	KUNIT_CASE(notify_only_when_a_sender_can_wait),
 	KUNIT_CASE(unanswered_connect_times_out),
 	KUNIT_CASE(calls_wait_for_connect),
 	KUNIT_CASE(fin_waits_for_a_full_ring),
