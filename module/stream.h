@@ -46,7 +46,7 @@ struct v4v_sport {
 
 	spinlock_t lock;		/* the fields below */
 	DECLARE_HASHTABLE(conns, 6);	/* by (peer domain, peer port, conid) */
-	unsigned int nconns;		/* in conns */
+	unsigned int nconns;		/* in conns; read locklessly as a hint */
 	struct sock *listener;		/* listening on this port (a ref), or NULL */
 	struct list_head accept_q;	/* children not yet accepted */
 	bool stalled;			/* pump waits for an OpenXT peer's reader */

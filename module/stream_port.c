@@ -71,7 +71,7 @@ void v4v_sport_hash(struct v4v_sport *sp, struct sock *sk)
 	spin_lock(&sp->lock);
 	hash_add(sp->conns, &vs->st.node,
 		 conn_key(vs->peer.domain_id, vs->peer.aport, vs->st.conid));
-	sp->nconns++;
+	WRITE_ONCE(sp->nconns, sp->nconns + 1);
 	spin_unlock(&sp->lock);
 }
 
@@ -81,7 +81,7 @@ void v4v_sport_unhash(struct v4v_sport *sp, struct sock *sk)
 	/* A listener, or a connection that never got this far, is not in. */
 	if (hash_hashed(&v4v_sk(sk)->st.node)) {
 		hash_del(&v4v_sk(sk)->st.node);
-		sp->nconns--;
+		WRITE_ONCE(sp->nconns, sp->nconns - 1);
 	}
 	spin_unlock(&sp->lock);
 	/* Events look at it under RCU only while it is hashed (sk_free). */
@@ -96,12 +96,54 @@ void v4v_sport_kick(struct v4v_sport *sp)
 		queue_work(v4v_stream_wq, &sp->pump);
 }
 
+/* The ring's next message is from sk's peer (a lockless hint). */
+static bool head_from_peer(struct v4v_ring *ring, struct sock *sk)
+{
+	struct v4v_sock *vs = v4v_sk(sk);
+	struct v4v_ring_msg m;
+
+	return !v4v_ring_peek(&ring->view, &m) && m.src_domain == vs->peer.domain_id &&
+	       m.src_port == vs->peer.aport;
+}
+
+/*
+ * Queue the pump for what the ring holds.  Messages for the port's only
+ * connection that nobody waits on (not even poll) may wait a little: a
+ * reader that comes soon takes them itself, one copy instead of two, and
+ * if none comes the pump takes them later.  Anything else goes at once: a
+ * SYN for the listener, another connection's data, a waiter's data.
+ */
+static void pump_soon(struct v4v_sport *sp)
+{
+	/* Acquire: pairs with the binder's release, as in the pump. */
+	struct v4v_ring *ring = smp_load_acquire(&sp->ring);
+	struct sock *sk;
+	bool later;
+
+	if (!ring || !v4v_ring_has_msg(&ring->view))
+		return;
+	/* The socket is freed by RCU (SOCK_RCU_FREE): it outlives the look. */
+	rcu_read_lock();
+	sk = READ_ONCE(sp->parked_sk);
+	/* The barrier in skwq_has_sleeper() pairs with sock_poll_wait()'s. */
+	later = sk && READ_ONCE(sp->nconns) == 1 && head_from_peer(ring, sk) &&
+		!skwq_has_sleeper(rcu_dereference(sk->sk_wq));
+	rcu_read_unlock();
+	if (later)
+		queue_delayed_work(v4v_stream_wq, &sp->later, V4V_STREAM_LATER);
+	else
+		queue_work(v4v_stream_wq, &sp->pump);
+}
+
 /*
  * Owning a port.  A task in a call on the port's only connection owns the
  * port: the ring's events then wake it instead of queueing the pump, and
- * it takes the messages itself (v4v_sport_take()), a reader copying data
+ * it takes its messages itself (v4v_sport_take()), a reader copying data
  * straight into its buffer: one copy and one wake-up fewer than the
- * pump's way.  Only a port that carries nothing else may be owned, so a
+ * pump's way.  A listener may share the port (a server that goes on
+ * listening): the owner leaves a SYN to the pump, which then hands the
+ * owner's messages back to it and delivers anyone else's.  Once the port
+ * carries a second connection the owner lets go at its next look, so a
  * task that is slow to run delays nobody else's messages.
  *
  * The owner parks a token (itself) before it looks at the ring or sleeps;
@@ -115,10 +157,14 @@ bool v4v_sport_park(struct v4v_sport *sp, struct sock *sk)
 	bool solo;
 
 	spin_lock(&sp->lock);
-	solo = !sp->listener && sp->nconns == 1;
+	solo = sp->nconns == 1 && hash_hashed(&v4v_sk(sk)->st.node);
 	spin_unlock(&sp->lock);
-	if (!solo)
+	if (!solo) {
+		/* A connection came since we took the port: let go of it now. */
+		if (READ_ONCE(sp->owner) == current)
+			v4v_sport_unpark(sp);
 		return false;
+	}
 	/* Always sk (the port's only connection); cmpxchg orders it first. */
 	WRITE_ONCE(sp->parked_sk, sk);
 	if (cmpxchg(&sp->parked, NULL, current))
@@ -137,9 +183,9 @@ bool v4v_sport_woken(struct v4v_sport *sp)
 }
 
 /*
- * Stop owning the port.  What the ring still holds goes to the pump, a
- * moment later: an owner that comes straight back (a reader in a loop)
- * takes it first, and poll() sees the rest soon enough.
+ * Stop owning the port.  What the ring still holds goes to the pump (an
+ * owner that comes straight back, a reader in a loop, may take its own
+ * first: see pump_soon()).
  */
 void v4v_sport_unpark(struct v4v_sport *sp)
 {
@@ -147,8 +193,7 @@ void v4v_sport_unpark(struct v4v_sport *sp)
 	cmpxchg(&sp->owner, current, NULL);
 	/* No owner, then look: pairs with the barrier in owner_will_look(). */
 	smp_mb();
-	if (v4v_sport_has_msg(sp))
-		queue_delayed_work(v4v_stream_wq, &sp->later, V4V_STREAM_LATER);
+	pump_soon(sp);
 }
 
 /*
@@ -501,7 +546,7 @@ static void listener_rx(struct v4v_sport *sp, struct sock *listener,
 		if (sp->listener == listener && !backlog_full(listener)) {
 			hash_add(sp->conns, &cvs->st.node,
 				 conn_key(m->src_domain, m->src_port, conid));
-			sp->nconns++;
+			WRITE_ONCE(sp->nconns, sp->nconns + 1);
 			list_add_tail(&cvs->st.accept_node, &sp->accept_q);
 			sk_acceptq_added(listener);
 			queued = true;
@@ -600,7 +645,7 @@ static bool pump_one(struct v4v_sport *sp, struct v4v_ring *ring,
 	}
 	if (listener) {
 		listener_rx(sp, sk, m, h.hdr.conid, h.buf, h.n);
-	} else if (hand_over(sp) || owner_will_look(sp)) {
+	} else if (sk == READ_ONCE(sp->parked_sk) && (hand_over(sp) || owner_will_look(sp))) {
 		keep = false;	/* sk's owner takes it, and what follows */
 	} else {
 		lock_sock(sk);
@@ -761,21 +806,10 @@ bool v4v_sport_has_msg(struct v4v_sport *sp)
 static void sport_data_ready(struct v4v_ring *ring)
 {
 	struct v4v_sport *sp = ring->owner;
-	struct sock *sk;
 
 	if (hand_over(sp) || owner_will_look(sp))
 		return;
-	/*
-	 * Nobody owns the port and nobody waits on its connection (not even
-	 * poll): a reader that comes soon takes the messages itself, one copy
-	 * instead of two.  If none comes, the pump takes them a little later.
-	 * The barrier in skwq_has_sleeper() pairs with sock_poll_wait()'s.
-	 */
-	sk = READ_ONCE(sp->parked_sk);
-	if (sk && !skwq_has_sleeper(rcu_dereference(sk->sk_wq)))
-		queue_delayed_work(v4v_stream_wq, &sp->later, V4V_STREAM_LATER);
-	else
-		queue_work(v4v_stream_wq, &sp->pump);
+	pump_soon(sp);
 }
 
 /* An owner left messages behind: the pump takes them unless it came back. */

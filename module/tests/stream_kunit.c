@@ -4,7 +4,9 @@
  * loopback backend.  Each case uses its own ports (0x5000 and up).
  */
 #include <kunit/test.h>
+#include <linux/completion.h>
 #include <linux/delay.h>
+#include <linux/kthread.h>
 #include <linux/net.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
@@ -937,6 +939,101 @@ static void reader_takes_from_ring(struct kunit *test)
 	sock_release(l);
 }
 
+/* A read of len bytes (MSG_WAITALL) that blocks in a thread of its own. */
+struct blocked_read {
+	struct socket *s;
+	u8 *buf;
+	size_t len;
+	int ret;
+	struct completion done;
+};
+
+static int blocked_read_fn(void *arg)
+{
+	struct blocked_read *r = arg;
+
+	r->ret = recv_buf(r->s, r->buf, r->len, MSG_WAITALL, NULL);
+	complete(&r->done);
+	return 0;
+}
+
+/* Start r reading on s, and wait until it sleeps there. */
+static void start_blocked_read(struct kunit *test, struct blocked_read *r,
+			       struct socket *s, u8 *buf, size_t len)
+{
+	int t;
+
+	*r = (struct blocked_read){ .s = s, .buf = buf, .len = len };
+	init_completion(&r->done);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(blocked_read_fn, r, "v4v-kunit-rx")));
+	for (t = 0; t < 250 && !skwq_has_sleeper(s->sk->sk_wq); t++)
+		msleep(20);
+	KUNIT_ASSERT_TRUE(test, skwq_has_sleeper(s->sk->sk_wq));
+}
+
+/* r's result; a read that never ends is ended (shut down) first. */
+static int finish_blocked_read(struct blocked_read *r)
+{
+	if (!wait_for_completion_timeout(&r->done, 5 * HZ)) {
+		kernel_sock_shutdown(r->s, SHUT_RDWR);
+		wait_for_completion(&r->done);
+		return -ETIMEDOUT;
+	}
+	return r->ret;
+}
+
+/*
+ * A server that goes on listening: its one connection shares the
+ * listener's port, and a blocked reader still takes its data straight from
+ * the ring.  A connection that comes meanwhile is accepted, and once the
+ * port carries two, the reader lets go: the newcomer's data is not held up.
+ */
+static void listening_server_reads_from_ring(struct kunit *test)
+{
+	struct socket *l = listener(test, SOCK_STREAM, 0x501d, 4), *c, *a, *c2, *a2;
+	const u32 total = 10000;
+	u8 *tx = kunit_kmalloc(test, total, GFP_KERNEL);
+	u8 *rx = kunit_kzalloc(test, total, GFP_KERNEL);
+	struct blocked_read r, r2;
+	s64 direct, pumped;
+	u8 fast[4];
+	u32 i;
+
+	KUNIT_ASSERT_NOT_NULL(test, tx);
+	KUNIT_ASSERT_NOT_NULL(test, rx);
+	for (i = 0; i < total; i++)
+		tx[i] = pattern(i);
+	pair(test, l, 0x501d, SOCK_STREAM, &c, &a);
+
+	start_blocked_read(test, &r, a, rx, total);
+	direct = atomic64_read(&v4v_stats.stream_direct);
+	pumped = atomic64_read(&v4v_stats.stream_pumped);
+	KUNIT_ASSERT_EQ(test, send_buf(c, tx, total, 0), (int)total);
+	KUNIT_EXPECT_EQ(test, finish_blocked_read(&r), (int)total);
+	KUNIT_EXPECT_EQ(test, memcmp(tx, rx, total), 0);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&v4v_stats.stream_direct) - direct, (s64)total);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&v4v_stats.stream_pumped) - pumped, 0);
+
+	/* The reader owns the port while a second client connects and sends. */
+	start_blocked_read(test, &r, a, rx, 4);
+	pair(test, l, 0x501d, SOCK_STREAM, &c2, &a2);
+	for (i = 0; i < 3; i++) {
+		memset(fast, 0, sizeof(fast));
+		start_blocked_read(test, &r2, a2, fast, 4);
+		KUNIT_ASSERT_EQ(test, send_buf(c2, "fast", 4, 0), 4);
+		KUNIT_EXPECT_EQ(test, finish_blocked_read(&r2), 4);
+		KUNIT_EXPECT_EQ(test, memcmp(fast, "fast", 4), 0);
+	}
+	KUNIT_ASSERT_EQ(test, send_buf(c, "slow", 4, 0), 4);
+	KUNIT_EXPECT_EQ(test, finish_blocked_read(&r), 4);
+	KUNIT_EXPECT_EQ(test, memcmp(rx, "slow", 4), 0);
+	sock_release(c2);
+	sock_release(a2);
+	sock_release(c);
+	sock_release(a);
+	sock_release(l);
+}
+
 /* Credits s sent while it read everything queued or in its ring. */
 static s64 credits_in_one_read(struct kunit *test, struct socket *s, u8 *buf, int want)
 {
@@ -1050,6 +1147,7 @@ static struct kunit_case v4v_stream_cases[] = {
 	KUNIT_CASE(shut_rd_keeps_sender_going),
 	KUNIT_CASE(openxt_overrun_is_reset),
 	KUNIT_CASE(reader_takes_from_ring),
+	KUNIT_CASE(listening_server_reads_from_ring),
 	KUNIT_CASE(big_read_credits_as_it_goes),
 	KUNIT_CASE(notify_only_when_a_sender_can_wait),
 	KUNIT_CASE(unanswered_connect_times_out),
