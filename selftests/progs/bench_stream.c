@@ -2,9 +2,12 @@
 /*
  * v4v-test bench-stream: AF_V4V streams against AF_UNIX streams in the same
  * domain, in the same run: throughput with 64 KiB writes, and the round
- * trip of one byte.  The families alternate, nine runs each; the medians
- * are compared.  Only the ratios mean anything under QEMU TCG.  Prints
- * "BENCH ..." lines and a JSON summary line.
+ * trip of one byte.  v4v runs twice: with the listener closed once the
+ * connection is accepted (the connection has its ring to itself), and with
+ * it left open, as most servers do (the connection shares the listener's
+ * ring with any connection still to come).  The three alternate, nine runs
+ * each; the medians are compared.  Only the ratios mean anything under
+ * QEMU TCG.  Prints "BENCH ..." lines and a JSON summary line.
  */
 #define _GNU_SOURCE	/* accept4 */
 #include <errno.h>
@@ -20,26 +23,37 @@
 #define BULK_BYTES	(64ull << 20)
 #define ROUND_TRIPS	2000u
 
-/* A connected pair: a for the parent, b for the child. */
-static int open_pair(int v4v, int *a, int *b)
-{
-	int sv[2], l;
+/* What one run measures. */
+enum kind { UNIX, V4V, V4V_LISTENING, NKINDS };
+static const char *const kind_name[NKINDS] = { "unix", "v4v", "v4v listening" };
 
-	if (!v4v) {
+/*
+ * A connected pair: a for the parent (the server's side), b for the child.
+ * *l is the listener left open for V4V_LISTENING, else -1.
+ */
+static int open_pair(enum kind kind, int *a, int *b, int *l)
+{
+	int sv[2];
+
+	*l = -1;
+	if (kind == UNIX) {
 		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
 			return -errno;
 		*a = sv[0];
 		*b = sv[1];
 		return 0;
 	}
-	l = socket(v4v_af(), SOCK_STREAM | SOCK_CLOEXEC, 0);
+	*l = socket(v4v_af(), SOCK_STREAM | SOCK_CLOEXEC, 0);
 	*b = socket(v4v_af(), SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (l < 0 || *b < 0 || sk_bind(l, V4V_DOMID_ANY, PORT) || listen(l, 1))
+	if (*l < 0 || *b < 0 || sk_bind(*l, V4V_DOMID_ANY, PORT) || listen(*l, 1))
 		return -errno;
-	if (sk_connect(*b, sk_domid(l), PORT))
+	if (sk_connect(*b, sk_domid(*l), PORT))
 		return -errno;
-	*a = accept4(l, NULL, NULL, SOCK_CLOEXEC);
-	close(l);
+	*a = accept4(*l, NULL, NULL, SOCK_CLOEXEC);
+	if (kind == V4V) {
+		close(*l);
+		*l = -1;
+	}
 	return *a < 0 ? -errno : 0;
 }
 
@@ -63,18 +77,19 @@ static long long module_counter(const char *name)
 /*
  * What each v4v bulk run cost the module: messages sent (a slow run that
  * sends more is cut into slivers somewhere, as before the silly-window
- * fix), notify hypercalls after consuming, and Argo events.
+ * fix), notify hypercalls after consuming, Argo events, and the bytes
+ * that went the pump's way (two copies) rather than straight to the reader.
  */
-static const char *const counters[] = { "tx_msgs", "notifies", "virqs" };
+static const char *const counters[] = { "tx_msgs", "notifies", "virqs", "stream_pumped" };
 #define NCOUNTERS (sizeof(counters) / sizeof(counters[0]))
-static long long bulk_cost[REPS][NCOUNTERS];
+static long long bulk_cost[NKINDS][REPS][NCOUNTERS];
 static unsigned int run_index;
 
 /* Seconds for the whole exchange, or a negative errno. */
-static double run(int v4v, int rtt)
+static double run(enum kind kind, int rtt)
 {
 	static uint8_t buf[WRITE_SIZE];
-	int a = -1, b = -1, err, status;
+	int a = -1, b = -1, l = -1, err, status;
 	uint64_t got = 0;
 	double t0, t1;
 	uint32_t i;
@@ -85,7 +100,7 @@ static double run(int v4v, int rtt)
 
 	for (i = 0; i < NCOUNTERS; i++)
 		before[i] = module_counter(counters[i]);
-	err = open_pair(v4v, &a, &b);
+	err = open_pair(kind, &a, &b, &l);
 	if (err)
 		return err;
 	child = fork();
@@ -117,12 +132,14 @@ static double run(int v4v, int rtt)
 	}
 	t1 = now_s();
 	close(a);
+	if (l >= 0)
+		close(l);
 	waitpid(child, &status, 0);
 	if (!got || !WIFEXITED(status) || WEXITSTATUS(status))
 		return -EIO;
-	for (i = 0; v4v && !rtt && i < NCOUNTERS; i++)
-		bulk_cost[run_index][i] = before[i] < 0 ? -1 :
-					  module_counter(counters[i]) - before[i];
+	for (i = 0; kind != UNIX && !rtt && i < NCOUNTERS; i++)
+		bulk_cost[kind][run_index][i] = before[i] < 0 ? -1 :
+						module_counter(counters[i]) - before[i];
 	return t1 - t0;
 }
 
@@ -133,32 +150,42 @@ static int cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Median seconds of REPS alternating runs, for [unix, v4v]. */
-static int measure(int rtt, double med[2])
+/* Each v4v run's time and cost, before the sort loses the pairing. */
+static void print_bulk_runs(double t[NKINDS][REPS], enum kind k)
 {
-	double t[2][REPS];
+	unsigned int r;
+
+	printf("BENCH stream bulk runs, %s s/msgs/notifies/events/pumped KiB | unix s:",
+	       kind_name[k]);
+	for (r = 0; r < REPS; r++)
+		printf(" %.3f/%lld/%lld/%lld/%lld|%.3f", t[k][r], bulk_cost[k][r][0],
+		       bulk_cost[k][r][1], bulk_cost[k][r][2], bulk_cost[k][r][3] / 1024,
+		       t[UNIX][r]);
+	printf("\n");
+}
+
+/* Median seconds of REPS alternating runs of each kind. */
+static int measure(int rtt, double med[NKINDS])
+{
+	double t[NKINDS][REPS];
 	unsigned int r, k;
 
 	for (r = 0; r < REPS; r++) {
 		run_index = r;
-		for (k = 0; k < 2; k++) {
+		for (k = 0; k < NKINDS; k++) {
 			t[k][r] = run(k, rtt);
 			if (t[k][r] < 0) {
-				printf("BENCH error: %s %s: %s\n", k ? "v4v" : "unix",
+				printf("BENCH error: %s %s: %s\n", kind_name[k],
 				       rtt ? "round trips" : "bulk", strerror((int)-t[k][r]));
 				return -1;
 			}
 		}
 	}
 	if (!rtt) {
-		/* Each v4v run's time and cost, before the sort loses the pairing. */
-		printf("BENCH stream bulk runs, v4v s/msgs/notifies/events | unix s:");
-		for (r = 0; r < REPS; r++)
-			printf(" %.3f/%lld/%lld/%lld|%.3f", t[1][r], bulk_cost[r][0],
-			       bulk_cost[r][1], bulk_cost[r][2], t[0][r]);
-		printf("\n");
+		print_bulk_runs(t, V4V);
+		print_bulk_runs(t, V4V_LISTENING);
 	}
-	for (k = 0; k < 2; k++) {
+	for (k = 0; k < NKINDS; k++) {
 		qsort(t[k], REPS, sizeof(double), cmp);
 		med[k] = t[k][REPS / 2];
 	}
@@ -167,22 +194,30 @@ static int measure(int rtt, double med[2])
 
 int bench_stream(void)
 {
-	double bulk[2], rtt[2], mbs[2], us[2];
+	double bulk[NKINDS], rtt[NKINDS], mbs[NKINDS], us[NKINDS];
 	unsigned int k;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (measure(0, bulk) || measure(1, rtt))
 		return 1;
-	for (k = 0; k < 2; k++) {
+	for (k = 0; k < NKINDS; k++) {
 		mbs[k] = BULK_BYTES / bulk[k] / 1e6;
 		us[k] = rtt[k] / ROUND_TRIPS * 1e6;
 	}
 	printf("BENCH stream 64 KiB writes: v4v %8.1f MB/s | AF_UNIX %8.1f MB/s | v4v/unix %.2f\n",
-	       mbs[1], mbs[0], mbs[1] / mbs[0]);
+	       mbs[V4V], mbs[UNIX], mbs[V4V] / mbs[UNIX]);
 	printf("BENCH stream 1 B round trip: v4v %8.1f us | AF_UNIX %8.1f us | v4v/unix %.2f\n",
-	       us[1], us[0], us[1] / us[0]);
-	printf("BENCH json {\"stream\": {\"mb_per_s\": {\"v4v\": %.1f, \"unix\": %.1f, \"ratio\": %.3f}, "
-	       "\"rtt_us\": {\"v4v\": %.1f, \"unix\": %.1f, \"ratio\": %.3f}}}\n",
-	       mbs[1], mbs[0], mbs[1] / mbs[0], us[1], us[0], us[1] / us[0]);
+	       us[V4V], us[UNIX], us[V4V] / us[UNIX]);
+	printf("BENCH stream listener open, 64 KiB writes: v4v %8.1f MB/s | v4v/unix %.2f\n",
+	       mbs[V4V_LISTENING], mbs[V4V_LISTENING] / mbs[UNIX]);
+	printf("BENCH stream listener open, 1 B round trip: v4v %8.1f us | v4v/unix %.2f\n",
+	       us[V4V_LISTENING], us[V4V_LISTENING] / us[UNIX]);
+	printf("BENCH json {\"stream\": {\"mb_per_s\": {\"v4v\": %.1f, \"v4v_listening\": %.1f, "
+	       "\"unix\": %.1f, \"ratio\": %.3f, \"ratio_listening\": %.3f}, "
+	       "\"rtt_us\": {\"v4v\": %.1f, \"v4v_listening\": %.1f, \"unix\": %.1f, "
+	       "\"ratio\": %.3f, \"ratio_listening\": %.3f}}}\n",
+	       mbs[V4V], mbs[V4V_LISTENING], mbs[UNIX], mbs[V4V] / mbs[UNIX],
+	       mbs[V4V_LISTENING] / mbs[UNIX], us[V4V], us[V4V_LISTENING], us[UNIX],
+	       us[V4V] / us[UNIX], us[V4V_LISTENING] / us[UNIX]);
 	return 0;
 }
