@@ -15,7 +15,8 @@
  *   v4v-test raw DOMAIN PORT HEX   one datagram of those bytes; the answer
  *   v4v-test sandbox-dom0|sandbox-domu   the sandbox demo
  *   v4v-test bench-dgram           AF_V4V against AF_UNIX datagrams (report)
- *   v4v-test bench-stream          AF_V4V against AF_UNIX streams (report)
+ *   v4v-test bench-stream [--pin W,R]  AF_V4V against AF_UNIX streams
+ *                                  (report); writer on CPU W, reader on R
  *   v4v-test autoload              open a socket with the module not loaded
  *
  * A suite picks the tests for this domain from the module's answer to
@@ -35,7 +36,8 @@ static int usage(void)
 			"       v4v-test list dgram|badinput|client|stream|lib dom0|domu\n"
 			"       v4v-test server|quit|stream-server|stream-quit|victim|now|probe\n"
 			"       v4v-test raw DOMAIN PORT HEX\n"
-			"       v4v-test sandbox-dom0|sandbox-domu|bench-dgram|bench-stream|autoload\n");
+			"       v4v-test sandbox-dom0|sandbox-domu|bench-dgram|autoload\n"
+			"       v4v-test bench-stream [--pin WRITER_CPU,READER_CPU]\n");
 	return 2;
 }
 
@@ -99,7 +101,9 @@ int main(int argc, char **argv)
 	if (argc == 2 && !strcmp(argv[1], "bench-dgram"))
 		return bench_dgram();
 	if (argc == 2 && !strcmp(argv[1], "bench-stream"))
-		return bench_stream();
+		return bench_stream(NULL);
+	if (argc == 4 && !strcmp(argv[1], "bench-stream") && !strcmp(argv[2], "--pin"))
+		return bench_stream(argv[3]);
 	if (argc == 2 && !strcmp(argv[1], "autoload")) {
 		/* The kernel loads the family's module through net-pf-<family>. */
 		fd = socket(v4v_af(), SOCK_DGRAM, 0);

@@ -60,6 +60,6 @@ int raw_main(const char *domain, const char *port, const char *hex);
 int sandbox_dom0(void);
 int sandbox_domu(void);
 int bench_dgram(void);
-int bench_stream(void);
+int bench_stream(const char *pin);
 
 #endif /* V4V_TEST_H */
