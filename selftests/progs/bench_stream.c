@@ -228,7 +228,9 @@ int bench_stream(const char *pin)
 				pin);
 			return 2;
 		}
-		err = sched_getaffinity(0, sizeof(was), &was) ? -errno : run_on(w);
+		err = sched_getaffinity(0, sizeof(was), &was) ? -errno : 0;
+		if (!err && (!CPU_ISSET(w, &was) || !CPU_ISSET(r, &was)))
+			err = -EINVAL;	/* offline, absent or not ours to use */
 		if (!err)
 			err = run_on(r);
 		if (err) {
