@@ -90,6 +90,19 @@ static u8 pattern(u32 i)
 	return (u8)(i * 131 + (i >> 9));
 }
 
+/* A patterned source and a zeroed sink of len bytes, freed with the test. */
+static void pattern_bufs(struct kunit *test, u32 len, u8 **tx, u8 **rx)
+{
+	u32 i;
+
+	*tx = kunit_kmalloc(test, len, GFP_KERNEL);
+	*rx = kunit_kzalloc(test, len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, *tx);
+	KUNIT_ASSERT_NOT_NULL(test, *rx);
+	for (i = 0; i < len; i++)
+		(*tx)[i] = pattern(i);
+}
+
 static void connect_accept_roundtrip(struct kunit *test)
 {
 	struct socket *l = listener(test, SOCK_STREAM, 0x5001, 4), *c, *a;
@@ -896,17 +909,12 @@ static void reader_takes_from_ring(struct kunit *test)
 {
 	struct socket *l = listener(test, SOCK_STREAM, 0x5016, 4), *c, *a;
 	const u32 total = 10000, part = 3000;
-	u8 *tx = kunit_kmalloc(test, total, GFP_KERNEL);
-	u8 *rx = kunit_kzalloc(test, total, GFP_KERNEL);
 	s64 direct, pumped;
 	__poll_t mask = 0;
-	u32 i;
+	u8 *tx, *rx;
 	int t;
 
-	KUNIT_ASSERT_NOT_NULL(test, tx);
-	KUNIT_ASSERT_NOT_NULL(test, rx);
-	for (i = 0; i < total; i++)
-		tx[i] = pattern(i);
+	pattern_bufs(test, total, &tx, &rx);
 	/* The client's port is its own; the listener shares a's with it. */
 	pair(test, l, 0x5016, SOCK_STREAM, &c, &a);
 	KUNIT_EXPECT_EQ(test, recv_buf(c, rx, 1, MSG_DONTWAIT, NULL), -EAGAIN);
@@ -992,17 +1000,12 @@ static void listening_server_reads_from_ring(struct kunit *test)
 {
 	struct socket *l = listener(test, SOCK_STREAM, 0x501d, 4), *c, *a, *c2, *a2;
 	const u32 total = 10000;
-	u8 *tx = kunit_kmalloc(test, total, GFP_KERNEL);
-	u8 *rx = kunit_kzalloc(test, total, GFP_KERNEL);
 	struct blocked_read r, r2;
 	s64 direct, pumped;
-	u8 fast[4];
-	u32 i;
+	u8 fast[4], *tx, *rx;
+	int i;
 
-	KUNIT_ASSERT_NOT_NULL(test, tx);
-	KUNIT_ASSERT_NOT_NULL(test, rx);
-	for (i = 0; i < total; i++)
-		tx[i] = pattern(i);
+	pattern_bufs(test, total, &tx, &rx);
 	pair(test, l, 0x501d, SOCK_STREAM, &c, &a);
 
 	start_blocked_read(test, &r, a, rx, total);
