@@ -55,6 +55,12 @@ struct v4v_backend_ops {
 	/* Notification: rd may be NULL (just "rx moved, wake senders"). */
 	int (*notify)(struct v4v_argo_ring_data *rd);
 
+	/*
+	 * Optional: deliver events to this CPU from now on (event_cpu.c).
+	 * Without it events have no CPU of their own.
+	 */
+	int (*steer_events)(unsigned int cpu);
+
 	/* Observability: backend-specific lines of the status file. */
 	void (*show)(struct seq_file *m);
 };

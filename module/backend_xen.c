@@ -166,6 +166,12 @@ static bool xen_user_sendv(void)
 	return xen_pv_domain();
 }
 
+/* A global VIRQ may be rebound to any vCPU: one EVTCHNOP_bind_vcpu. */
+static int xen_steer_events(unsigned int cpu)
+{
+	return irq_set_affinity(xb.irq, cpumask_of(cpu));
+}
+
 static void xen_show(struct seq_file *m)
 {
 	seq_printf(m, "argo: available\nvirq: %u\nirq: %d\n", V4V_ARGO_VIRQ, xb.irq);
@@ -181,5 +187,6 @@ const struct v4v_backend_ops v4v_backend_xen = {
 	.sendv		 = xen_sendv,
 	.user_sendv	 = xen_user_sendv,
 	.notify		 = xen_notify,
+	.steer_events	 = xen_steer_events,
 	.show		 = xen_show,
 };

@@ -14,6 +14,7 @@
 
 #include "backend.h"
 #include "debugfs.h"
+#include "event_cpu.h"
 #include "rings.h"
 #include "stats.h"
 
@@ -41,7 +42,9 @@ static int status_show(struct seq_file *m, void *unused)
 	v4v_backend->show(m);
 	seq_printf(m, "domid: %u\n", v4v_backend->local_domid());
 	seq_printf(m, "rings: %u\n", v4v_rings_count());
+	v4v_event_cpu_show(m);
 	SHOW_STAT(m, virqs);
+	SHOW_STAT(m, event_moves);
 	SHOW_STAT(m, notifies);
 	SHOW_STAT(m, tx_msgs);
 	SHOW_STAT(m, tx_bytes);

@@ -29,6 +29,7 @@
 
 #include "backend.h"
 #include "compat.h"
+#include "event_cpu.h"
 #include "rings.h"
 #include "sock.h"
 #include "stats.h"
@@ -296,6 +297,7 @@ static int v4v_dgram_recvmsg(struct socket *sock, struct msghdr *msg, size_t len
 		}
 		if (!timeo)
 			break;
+		v4v_event_cpu_waiting();
 		left = wait_event_interruptible_timeout(*sk_sleep(sk),
 							v4v_dgram_wakeup(sk, ring),
 							timeo);

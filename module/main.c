@@ -7,6 +7,7 @@
 
 #include "backend.h"
 #include "debugfs.h"
+#include "event_cpu.h"
 #include "rings.h"
 #include "sock.h"
 
@@ -24,6 +25,7 @@ static int __init v4v_init(void)
 	err = v4v_backend_select(backend);
 	if (err)
 		goto err_rings;
+	v4v_event_cpu_start();
 	err = v4v_stream_init();
 	if (err)
 		goto err_backend;
@@ -36,6 +38,7 @@ static int __init v4v_init(void)
 err_stream:
 	v4v_stream_exit();
 err_backend:
+	v4v_event_cpu_stop();
 	v4v_backend_release();
 err_rings:
 	v4v_rings_exit();
@@ -47,6 +50,7 @@ static void __exit v4v_exit(void)
 	v4v_debugfs_exit();
 	v4v_af_exit();
 	v4v_stream_exit();
+	v4v_event_cpu_stop();
 	v4v_backend_release();
 	v4v_rings_exit();
 	pr_info("unloaded\n");

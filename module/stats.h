@@ -10,6 +10,7 @@
 
 struct v4v_stats {
 	atomic64_t virqs;		/* Argo events from the backend */
+	atomic64_t event_moves;		/* events sent to another CPU (event_cpu.c) */
 	atomic64_t notifies;		/* notify calls after consuming */
 	atomic64_t tx_msgs;
 	atomic64_t tx_bytes;

@@ -26,6 +26,7 @@
 
 #include "backend.h"
 #include "compat.h"
+#include "event_cpu.h"
 #include "rings.h"
 #include "stats.h"
 #include "stream.h"
@@ -582,8 +583,10 @@ static bool data_or_end(struct sock *sk, u32 have)
 /* Wait for data; the peer may be waiting for our credit to send it. */
 static int wait_data(struct sock *sk, long *timeo, struct port_owner *o, u32 have)
 {
-	if (*timeo)
+	if (*timeo) {
 		v4v_stream_maybe_credit(sk);
+		v4v_event_cpu_waiting();
+	}
 	return stream_wait(sk, timeo, o, data_or_end, have);
 }
 
