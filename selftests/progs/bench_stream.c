@@ -75,23 +75,6 @@ static int open_pair(enum kind kind, int *a, int *b, int *l)
 	return *a < 0 ? -errno : 0;
 }
 
-/* A counter from the module's debugfs status, or -1. */
-static long long module_counter(const char *name)
-{
-	FILE *f = fopen("/sys/kernel/debug/v4v/status", "r");
-	size_t n = strlen(name);
-	long long v = -1;
-	char line[96];
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, name, n) && line[n] == ':')
-			v = atoll(line + n + 1);
-	fclose(f);
-	return v;
-}
-
 /*
  * What each v4v bulk run cost the module: messages sent (a slow run that
  * sends more is cut into slivers somewhere, as before the silly-window
@@ -117,7 +100,7 @@ static double run(enum kind kind, int rtt)
 	long long before[NCOUNTERS];
 
 	for (i = 0; i < NCOUNTERS; i++)
-		before[i] = module_counter(counters[i]);
+		before[i] = module_status(counters[i]);
 	err = open_pair(kind, &a, &b, &l);
 	if (err)
 		return err;
@@ -159,7 +142,7 @@ static double run(enum kind kind, int rtt)
 		return -EIO;
 	for (i = 0; kind != UNIX && !rtt && i < NCOUNTERS; i++)
 		bulk_cost[kind][run_index][i] = before[i] < 0 ? -1 :
-						module_counter(counters[i]) - before[i];
+						module_status(counters[i]) - before[i];
 	return t1 - t0;
 }
 

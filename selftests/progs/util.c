@@ -191,3 +191,19 @@ int wait_exit(pid_t pid, int timeout_ms)
 	waitpid(pid, &status, 0);
 	return -1;
 }
+
+long long module_status(const char *name)
+{
+	FILE *f = fopen("/sys/kernel/debug/v4v/status", "r");
+	size_t n = strlen(name);
+	long long v = -1;
+	char line[96];
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, name, n) && line[n] == ':')
+			v = atoll(line + n + 1);
+	fclose(f);
+	return v;
+}

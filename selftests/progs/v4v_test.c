@@ -3,8 +3,8 @@
  * v4v-test: the AF_V4V test program, run in the VM tier's domains on real
  * Xen and in UML on the loopback backend.
  *
- *   v4v-test run dgram|badinput|client|stream|lib TAG   run a suite (V4VT lines)
- *   v4v-test list dgram|badinput|client|stream|lib dom0|domu
+ *   v4v-test run dgram|badinput|client|stream|lib|eventcpu TAG   run a suite (V4VT lines)
+ *   v4v-test list dgram|badinput|client|stream|lib|eventcpu dom0|domu
  *   v4v-test server                the peer of the client suite (dom0)
  *   v4v-test quit                  stop the server
  *   v4v-test stream-server         the peer of the stream suite (each domain)
@@ -32,8 +32,8 @@ unsigned int g_where;
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: v4v-test run dgram|badinput|client|stream|lib TAG\n"
-			"       v4v-test list dgram|badinput|client|stream|lib dom0|domu\n"
+	fprintf(stderr, "usage: v4v-test run dgram|badinput|client|stream|lib|eventcpu TAG\n"
+			"       v4v-test list dgram|badinput|client|stream|lib|eventcpu dom0|domu\n"
 			"       v4v-test server|quit|stream-server|stream-quit|victim|now|probe\n"
 			"       v4v-test raw DOMAIN PORT HEX\n"
 			"       v4v-test sandbox-dom0|sandbox-domu|bench-dgram|autoload\n"
@@ -58,6 +58,9 @@ static int suite(const char *name, const struct t_case **cases, size_t *n)
 	} else if (!strcmp(name, "lib")) {
 		*cases = t_lib_cases;
 		*n = t_lib_count;
+	} else if (!strcmp(name, "eventcpu")) {
+		*cases = t_event_cpu_cases;
+		*n = t_event_cpu_count;
 	} else {
 		return -1;
 	}

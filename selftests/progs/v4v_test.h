@@ -52,6 +52,8 @@ extern const struct t_case t_stream_cases[];
 extern const size_t t_stream_count;
 extern const struct t_case t_lib_cases[];
 extern const size_t t_lib_count;
+extern const struct t_case t_event_cpu_cases[];
+extern const size_t t_event_cpu_count;
 
 int server_main(void);
 int server_quit(void);

@@ -141,7 +141,7 @@ full)
 		v4v_vm_expect "$TIER" "$LOG" dom0-init module_load toolstack_started
 		v4v_vm_expect "$TIER" "$LOG" dom0 $("$TEST" list dgram dom0) \
 			$("$TEST" list badinput dom0) $("$TEST" list stream dom0) \
-			$("$TEST" list lib dom0)
+			$("$TEST" list lib dom0) $("$TEST" list eventcpu dom0)
 		v4v_vm_expect "$TIER" "$LOG" dom0-init reload_cycle_1 reload_cycle_2 \
 			reload_cycle_3 stream_server_listening server_listening \
 			domu_created domu_finished unload_refused_while_connected \

@@ -181,6 +181,7 @@ fi
 timeout 1200 v4v-test run dgram dom0
 timeout 600 v4v-test run badinput dom0
 timeout 600 v4v-test run lib dom0
+timeout 600 v4v-test run eventcpu dom0
 
 # Reload: the module must give everything back (Xen rings, VIRQ binding,
 # memory; its exit path WARNs on leaked rings or pages).  The probe binds a
