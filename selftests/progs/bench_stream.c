@@ -14,7 +14,7 @@
  * writer (or echoer) on CPU W and the reader on CPU R for every family, to
  * see one placement at a time.
  */
-#define _GNU_SOURCE	/* accept4, sched_setaffinity */
+#define _GNU_SOURCE	/* accept4, sched_getaffinity */
 #include <errno.h>
 #include <sched.h>
 #include <stdlib.h>
@@ -31,15 +31,6 @@
 
 /* The writer's CPU (pinned), or -1: left to the scheduler. */
 static int writer_cpu = -1;
-
-static int run_on(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	return sched_setaffinity(0, sizeof(set), &set) ? -errno : 0;
-}
 
 /* What one run measures. */
 enum kind { UNIX, V4V, V4V_LISTENING, NKINDS };
@@ -106,7 +97,7 @@ static double run(enum kind kind, int rtt)
 		return err;
 	child = fork();
 	if (child == 0) {
-		if (writer_cpu >= 0 && run_on(writer_cpu))
+		if (writer_cpu >= 0 && run_on_cpu(writer_cpu))
 			_exit(1);	/* it could when checked: fail, not skew */
 		close(a);
 		if (rtt) {
@@ -215,7 +206,7 @@ int bench_stream(const char *pin)
 		if (!err && (!CPU_ISSET(w, &was) || !CPU_ISSET(r, &was)))
 			err = -EINVAL;	/* offline, absent or not ours to use */
 		if (!err)
-			err = run_on(r);
+			err = run_on_cpu(r);
 		if (err) {
 			fprintf(stderr, "v4v-test: --pin %s: %s\n", pin, strerror(-err));
 			return 1;

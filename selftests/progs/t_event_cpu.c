@@ -8,9 +8,8 @@
  * reader pinned to the other, and counts the v4v interrupt per CPU in
  * /proc/interrupts.
  */
-#define _GNU_SOURCE	/* sched_setaffinity, accept4 */
+#define _GNU_SOURCE	/* accept4 */
 #include <errno.h>
-#include <sched.h>
 #include <sys/wait.h>
 
 #include "stream_util.h"
@@ -24,11 +23,9 @@
 
 static void run_on(int cpu)
 {
-	cpu_set_t set;
+	int err = run_on_cpu(cpu);
 
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	T_ASSERT(!sched_setaffinity(0, sizeof(set), &set), "cpu%d: %s", cpu, strerror(errno));
+	T_ASSERT(!err, "cpu%d: %s", cpu, strerror(-err));
 }
 
 /* The v4v interrupt's count on each CPU; returns the number of CPUs. */

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Helpers for the AF_V4V test programs; see util.h. */
+#define _GNU_SOURCE	/* sched_setaffinity */
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -190,6 +192,15 @@ int wait_exit(pid_t pid, int timeout_ms)
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
 	return -1;
+}
+
+int run_on_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set) ? -errno : 0;
 }
 
 long long module_status(const char *name)

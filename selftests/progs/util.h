@@ -55,6 +55,9 @@ static inline uint32_t v4v_slot(uint32_t len)
 /* A number from the module's debugfs status ("name: value"), or -1. */
 long long module_status(const char *name);
 
+/* Pin the calling thread to one CPU; 0 or -errno. */
+int run_on_cpu(int cpu);
+
 /* Wait up to timeout_ms for a child; its exit status, or -1 (killed). */
 int wait_exit(pid_t pid, int timeout_ms);
 
