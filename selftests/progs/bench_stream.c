@@ -12,7 +12,15 @@
  * Left to the scheduler, where the two ends run (one CPU or two, which one
  * takes Xen's event) swings single runs by 1.5x.  --pin W,R puts the
  * writer (or echoer) on CPU W and the reader on CPU R for every family, to
- * see one placement at a time.
+ * see one placement at a time; W = R measures the work per byte alone,
+ * which the host's noise barely moves.
+ *
+ * The host itself speeds up and slows down by up to 1.5x for tens of
+ * seconds at a time, and with the ends on two CPUs v4v feels it more than
+ * AF_UNIX (each of its messages is an event, a wake-up across CPUs).  Each
+ * v4v run and the AF_UNIX run next to it see the same host, so the spread
+ * of those pairs' ratios is printed too: a wide one says the ratio of the
+ * medians depends on when it was taken.
  */
 #define _GNU_SOURCE	/* accept4, sched_getaffinity */
 #include <errno.h>
@@ -158,6 +166,23 @@ static void print_bulk_runs(double t[NKINDS][REPS], enum kind k)
 	printf("\n");
 }
 
+/*
+ * The spread of the v4v/AF_UNIX ratios of runs side by side, in the sense
+ * of the summary lines: MB/s for the writes, microseconds for the round
+ * trips.
+ */
+static void print_pairs(double t[NKINDS][REPS], int rtt)
+{
+	double q[REPS];
+	unsigned int r;
+
+	for (r = 0; r < REPS; r++)
+		q[r] = rtt ? t[V4V][r] / t[UNIX][r] : t[UNIX][r] / t[V4V][r];
+	qsort(q, REPS, sizeof(double), cmp);
+	printf("BENCH stream %s, v4v/unix of each pair of runs: median %.2f, range %.2f-%.2f\n",
+	       rtt ? "1 B round trip" : "64 KiB writes", q[REPS / 2], q[0], q[REPS - 1]);
+}
+
 /* Median seconds of REPS alternating runs of each kind. */
 static int measure(int rtt, double med[NKINDS])
 {
@@ -179,6 +204,7 @@ static int measure(int rtt, double med[NKINDS])
 		print_bulk_runs(t, V4V);
 		print_bulk_runs(t, V4V_LISTENING);
 	}
+	print_pairs(t, rtt);
 	for (k = 0; k < NKINDS; k++) {
 		qsort(t[k], REPS, sizeof(double), cmp);
 		med[k] = t[k][REPS / 2];
