@@ -148,10 +148,12 @@ show_status
 if [ "$MODE" = bench ]; then
 	timeout 600 v4v-test bench-dgram
 	timeout 600 v4v-test bench-stream
-	# One placement at a time: the writer's CPU or the reader's takes
-	# Xen's events (on CPU 0).
+	# One placement at a time, each way round; then both ends on one
+	# CPU, which measures the work per byte without the cross-CPU
+	# wake-ups whose cost the host's noise moves.
 	timeout 600 v4v-test bench-stream --pin 0,1
 	timeout 600 v4v-test bench-stream --pin 1,0
+	timeout 600 v4v-test bench-stream --pin 0,0
 	show_status
 	finish
 fi
