@@ -22,7 +22,7 @@
  * of those pairs' ratios is printed too: a wide one says the ratio of the
  * medians depends on when it was taken.
  */
-#define _GNU_SOURCE	/* accept4, sched_getaffinity */
+#define _GNU_SOURCE	/* accept4, sched_getaffinity, sched_setaffinity */
 #include <errno.h>
 #include <sched.h>
 #include <stdlib.h>
