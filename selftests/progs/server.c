@@ -98,6 +98,12 @@ int server_main(void)
 			memset(&now, 0, sizeof(now));
 			break;
 		case CTL_HOLD:
+			/*
+			 * Say so before sleeping: a client that filled the
+			 * data ring right after sending this raced a server
+			 * still draining it.
+			 */
+			reply(ctl, &from, &c, sizeof(c));
 			usleep(c.arg * 1000);
 			break;
 		case CTL_FLOOD:

@@ -31,6 +31,19 @@ static void command(int fd, uint32_t cmd, uint32_t arg, uint64_t seed)
 	T_EQ(sk_sendto(fd, 0, CTL_PORT, &c, sizeof(c), 0), sizeof(c));
 }
 
+/* Stop the server reading for ms milliseconds; returns once it has. */
+static void hold(int fd, uint32_t ms)
+{
+	struct sockaddr_v4v from;
+	struct ctl_msg c;
+
+	command(fd, CTL_HOLD, ms, 0);
+	T_EQ(sk_recvfrom(fd, &c, sizeof(c), 0, &from, NULL), sizeof(c));
+	T_EQ(from.sv4v_domain, 0);
+	T_EQ(from.sv4v_port, CTL_PORT);
+	T_EQ(c.cmd, CTL_HOLD);
+}
+
 static struct server_stats server_stats(int fd)
 {
 	struct sockaddr_v4v from;
@@ -129,7 +142,7 @@ static void client_sender_woken_after_full(void)
 	long ret;
 
 	st = server_stats(fd);
-	command(fd, CTL_HOLD, 3000, 0);
+	hold(fd, 3000);
 	for (;;) {
 		pat_fill(buf, n, len);
 		ret = sk_sendto(fd, 0, DATA_PORT, buf, len, MSG_DONTWAIT);

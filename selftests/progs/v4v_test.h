@@ -25,7 +25,8 @@ extern unsigned int g_where;	/* T_DOM0 or T_DOMU */
 enum ctl_cmd {
 	CTL_ECHO = 1,	/* send the payload back */
 	CTL_STATS,	/* reply struct server_stats about DATA_PORT, then reset */
-	CTL_HOLD,	/* arg: milliseconds to stop reading */
+	CTL_HOLD,	/* arg: milliseconds to stop reading; the command comes
+			 * back once the server has stopped */
 	CTL_FLOOD,	/* arg: count; seed: sizes; send to the sender's port */
 	CTL_QUIT,
 };
