@@ -405,6 +405,15 @@ static int v4v_create(struct net *net, struct socket *sock, int protocol,
 	sock->ops = ops;
 	sock_init_data(sock, sk);
 	v4v_sock_init(sk);
+	/*
+	 * A stream's window is its SO_RCVBUF.  net.core.rmem_default (208 KiB)
+	 * holds three 64 KiB messages, and a reader then grants credit after
+	 * nearly every one: a message more per write, and a writer that waits.
+	 * With 1 MiB (and a ring to match), 64 KiB writes between two tasks
+	 * in dom0 ran 1.1-1.45x faster in the same boot.
+	 */
+	if (sock->type != SOCK_DGRAM)
+		sk->sk_rcvbuf = V4V_STREAM_RCVBUF_DEFAULT;
 	return 0;
 }
 

@@ -31,11 +31,6 @@ static int do_bind(struct socket *s, u16 domain, u32 port)
 	return kernel_bind(s, (struct sockaddr *)&a, sizeof(a));
 }
 
-static int set_u32(struct socket *s, int opt, u32 val)
-{
-	return s->ops->setsockopt(s, SOL_V4V, opt, KERNEL_SOCKPTR(&val), sizeof(val));
-}
-
 static int send_to(struct socket *s, u32 port, const void *buf, size_t len, int flags)
 {
 	struct sockaddr_v4v a = v4v_test_addr(0, port);
@@ -166,7 +161,7 @@ static void full_ring_blocks_then_wakes(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 	b.buf = buf;
 	init_completion(&b.done);
-	KUNIT_ASSERT_EQ(test, set_u32(rx, V4V_RING_SIZE, RING2), 0);
+	KUNIT_ASSERT_EQ(test, v4v_test_set_u32(rx, V4V_RING_SIZE, RING2), 0);
 	KUNIT_ASSERT_EQ(test, do_bind(rx, 0, 0x3030), 0);
 	while ((ret = send_to(tx, 0x3030, buf, 1000, MSG_DONTWAIT)) == 1000)
 		n++;
@@ -236,14 +231,14 @@ static void options_before_bind_only(struct kunit *test)
 {
 	struct socket *s = new_sock(test);
 
-	KUNIT_EXPECT_EQ(test, set_u32(s, V4V_RING_SIZE, 100), -EINVAL);
-	KUNIT_EXPECT_EQ(test, set_u32(s, V4V_RING_SIZE, 32), -EINVAL);
-	KUNIT_EXPECT_EQ(test, set_u32(s, V4V_RING_SIZE, V4V_RING_SIZE_MAX + 16), -EINVAL);
-	KUNIT_EXPECT_EQ(test, set_u32(s, V4V_PARTNER, 0x7ff0), -EINVAL);
-	KUNIT_EXPECT_EQ(test, set_u32(s, 99, 1), -ENOPROTOOPT);
-	KUNIT_EXPECT_EQ(test, set_u32(s, V4V_RING_SIZE, 4096 - 64), 0);
+	KUNIT_EXPECT_EQ(test, v4v_test_set_u32(s, V4V_RING_SIZE, 100), -EINVAL);
+	KUNIT_EXPECT_EQ(test, v4v_test_set_u32(s, V4V_RING_SIZE, 32), -EINVAL);
+	KUNIT_EXPECT_EQ(test, v4v_test_set_u32(s, V4V_RING_SIZE, V4V_RING_SIZE_MAX + 16), -EINVAL);
+	KUNIT_EXPECT_EQ(test, v4v_test_set_u32(s, V4V_PARTNER, 0x7ff0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, v4v_test_set_u32(s, 99, 1), -ENOPROTOOPT);
+	KUNIT_EXPECT_EQ(test, v4v_test_set_u32(s, V4V_RING_SIZE, 4096 - 64), 0);
 	KUNIT_EXPECT_EQ(test, do_bind(s, 0, 0x3060), 0);
-	KUNIT_EXPECT_EQ(test, set_u32(s, V4V_RING_SIZE, RING2), -EISCONN);
+	KUNIT_EXPECT_EQ(test, v4v_test_set_u32(s, V4V_RING_SIZE, RING2), -EISCONN);
 	sock_release(s);
 }
 
@@ -275,7 +270,7 @@ static void ring_limit_is_enobufs(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	for (i = 0; i < 130; i++) {
 		s[i] = new_sock(test);
-		set_u32(s[i], V4V_RING_SIZE, 48);
+		v4v_test_set_u32(s[i], V4V_RING_SIZE, 48);
 		err = do_bind(s[i], 0, 0x4000 + i);
 		if (err)
 			break;

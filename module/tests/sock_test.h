@@ -22,6 +22,12 @@ static inline struct socket *v4v_test_sock(struct kunit *test, int type)
 	return s;
 }
 
+/* A SOL_V4V option (sock_setsockopt() would take it for a SOL_SOCKET one). */
+static inline int v4v_test_set_u32(struct socket *s, int opt, u32 val)
+{
+	return s->ops->setsockopt(s, SOL_V4V, opt, KERNEL_SOCKPTR(&val), sizeof(val));
+}
+
 static inline struct sockaddr_v4v v4v_test_addr(u16 domain, u32 port)
 {
 	return (struct sockaddr_v4v){

@@ -37,6 +37,14 @@ static struct socket *listener(struct kunit *test, int type, u32 port, int backl
 	return s;
 }
 
+/* A ring smaller than the default window: credit no longer stops a sender first. */
+#define SMALL_RING	(32 * 4096 - 64)
+
+static void set_ring_size(struct kunit *test, struct socket *s, u32 len)
+{
+	KUNIT_ASSERT_EQ(test, v4v_test_set_u32(s, V4V_RING_SIZE, len), 0);
+}
+
 /* A listener whose children get a window of twice rcvbuf (the kernel doubles it). */
 static struct socket *small_listener(struct kunit *test, int type, u32 port, int rcvbuf)
 {
@@ -365,11 +373,15 @@ static void no_silly_window(struct kunit *test)
 /* One connection's unread window does not hold up another's data. */
 static void slow_reader_blocks_nobody(struct kunit *test)
 {
-	struct socket *l = listener(test, SOCK_STREAM, 0x5008, 4), *c1, *a1, *c2, *a2;
+	struct socket *l = new_sock(test, SOCK_STREAM), *c1, *a1, *c2, *a2;
+	struct sockaddr_v4v la = v4v_test_addr(0, 0x5008);
 	u8 *buf = kzalloc(65536, GFP_KERNEL);
 	int i, n;
 
 	KUNIT_ASSERT_NOT_NULL(test, buf);
+	set_ring_size(test, l, SMALL_RING);
+	KUNIT_ASSERT_EQ(test, kernel_bind(l, (struct sockaddr *)&la, sizeof(la)), 0);
+	KUNIT_ASSERT_EQ(test, kernel_listen(l, 4), 0);
 	pair(test, l, 0x5008, SOCK_STREAM, &c1, &a1);
 	pair(test, l, 0x5008, SOCK_STREAM, &c2, &a2);
 	/* c1 fills its window (more than the shared ring holds) and waits. */
@@ -745,7 +757,7 @@ static void shut_rd_keeps_sender_going(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 	pair(test, l, 0x5014, SOCK_STREAM, &c, &a);
 	KUNIT_EXPECT_EQ(test, kernel_sock_shutdown(a, SHUT_RD), 0);
-	for (i = 0; i < 16; i++)	/* 1 MiB: five windows */
+	for (i = 0; i < 64; i++)	/* 4 MiB: four windows */
 		KUNIT_ASSERT_EQ(test, send_buf(c, buf, 65536, 0), 65536);
 	KUNIT_EXPECT_EQ(test, recv_buf(a, buf, 16, MSG_DONTWAIT, NULL), 0);
 	kfree(buf);
@@ -757,7 +769,8 @@ static void shut_rd_keeps_sender_going(struct kunit *test)
 /* An OpenXT peer (no credit) that overruns our buffer is reset. */
 static void openxt_overrun_is_reset(struct kunit *test)
 {
-	struct socket *l = listener(test, SOCK_STREAM, 0x5015, 4), *a;
+	/* A 128 KiB buffer. */
+	struct socket *l = small_listener(test, SOCK_STREAM, 0x5015, 65536), *a;
 	struct v4v_stream_hdr *h = kzalloc(sizeof(*h) + 60000, GFP_KERNEL);
 	struct v4v_ring *raw;
 	int i, err;
@@ -802,7 +815,7 @@ static void fin_waits_for_a_full_ring(struct kunit *test)
 {
 	struct socket *l = listener(test, SOCK_STREAM, 0x5018, 4), *c, *a;
 	struct __kernel_sock_timeval tv = { .tv_sec = 5 };
-	int rcvbuf = 4 << 20, n, sent = 0, got = 0, size;
+	int n, sent = 0, got = 0, size;
 	struct v4v_ring *ring;
 	u8 *buf = kunit_kzalloc(test, 65536, GFP_KERNEL);
 	s64 lingered = atomic64_read(&v4v_stats.stream_lingered);
@@ -810,8 +823,7 @@ static void fin_waits_for_a_full_ring(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 	/* More credit than the ring holds, so the sender can fill the ring. */
 	c = new_sock(test, SOCK_STREAM);
-	KUNIT_ASSERT_EQ(test, sock_setsockopt(c, SOL_SOCKET, SO_RCVBUF,
-					      KERNEL_SOCKPTR(&rcvbuf), sizeof(rcvbuf)), 0);
+	set_ring_size(test, c, SMALL_RING);
 	KUNIT_ASSERT_EQ(test, sock_setsockopt(c, SOL_SOCKET, SO_RCVTIMEO_NEW,
 					      KERNEL_SOCKPTR(&tv), sizeof(tv)), 0);
 	KUNIT_ASSERT_EQ(test, do_connect(c, 0x5018, 0), 0);
@@ -1091,37 +1103,47 @@ static s64 notifies_in_one_read(struct kunit *test, struct socket *s, u8 *buf, i
 
 /*
  * Argo wakes a sender it refused for room only when the reader notifies.
- * With the default window and ring, three 64 KiB messages in flight never
- * make a v4v sender refused: reading them costs no notify.  A window
- * bigger than the ring does get a sender refused: then the read notifies.
+ * With the default window and ring, a window of 64 KiB messages in flight
+ * never makes a v4v sender refused: reading them costs no notify.  A ring
+ * smaller than the window does get a sender refused: then the read
+ * notifies.
  */
 static void notify_only_when_a_sender_can_wait(struct kunit *test)
 {
 	struct socket *l = listener(test, SOCK_STREAM, 0x501c, 4), *c, *a;
 	u8 *buf = kunit_kzalloc(test, 1 << 20, GFP_KERNEL);
-	int rcvbuf = 1 << 20, n, sent = 0, i;
+	const int window = V4V_STREAM_RCVBUF_DEFAULT / 65536;
+	struct v4v_ring *ring;
+	int n, sent = 0, i;
+	s64 before;
 
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 	pair(test, l, 0x501c, SOCK_STREAM, &c, &a);
+	KUNIT_EXPECT_EQ(test, c->sk->sk_rcvbuf, V4V_STREAM_RCVBUF_DEFAULT);
 	/* To c, whose port is its own: its reader takes from the ring. */
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < window; i++)
 		KUNIT_ASSERT_EQ(test, send_buf(a, buf, 65536, MSG_DONTWAIT), 65536);
 	KUNIT_EXPECT_EQ(test, send_buf(a, buf, 65536, MSG_DONTWAIT), -EAGAIN);
-	KUNIT_EXPECT_EQ(test, notifies_in_one_read(test, c, buf, 3 * 65536), 0);
+	KUNIT_EXPECT_EQ(test, notifies_in_one_read(test, c, buf, window * 65536), 0);
 	sock_release(c);
 	sock_release(a);
 
 	c = new_sock(test, SOCK_STREAM);
-	KUNIT_ASSERT_EQ(test, sock_setsockopt(c, SOL_SOCKET, SO_RCVBUF,
-					      KERNEL_SOCKPTR(&rcvbuf), sizeof(rcvbuf)), 0);
+	set_ring_size(test, c, SMALL_RING);
 	KUNIT_ASSERT_EQ(test, do_connect(c, 0x501c, 0), 0);
 	KUNIT_ASSERT_EQ(test, kernel_accept(l, &a, 0), 0);
-	/* A 2 MiB window: the ring, not credit, stops the sender. */
+	/* The ring, not credit, stops the sender (nobody drains it meanwhile). */
+	ring = v4v_sk(c->sk)->ring;
+	mutex_lock(&ring->rx_lock);
 	while ((n = send_buf(a, buf, 65536, MSG_DONTWAIT)) > 0)
 		sent += n;
+	before = atomic64_read(&v4v_stats.notifies);
+	mutex_unlock(&ring->rx_lock);
 	KUNIT_EXPECT_EQ(test, n, -EAGAIN);
-	KUNIT_EXPECT_LT(test, sent, 1 << 20);
-	KUNIT_EXPECT_GT(test, notifies_in_one_read(test, c, buf, sent), 0);
+	KUNIT_EXPECT_LT(test, sent, SMALL_RING);
+	/* Whoever consumes first, the pump or this read, notifies. */
+	KUNIT_EXPECT_EQ(test, recv_buf(c, buf, sent, MSG_WAITALL, NULL), sent);
+	KUNIT_EXPECT_GT(test, atomic64_read(&v4v_stats.notifies) - before, 0);
 	sock_release(c);
 	sock_release(a);
 	sock_release(l);

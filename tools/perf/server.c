@@ -111,7 +111,8 @@ static int data_socket(const struct perf_test *t, struct perf_reply *rep)
 /* One vchan per stream, this side granting, the client's domain mapping. */
 static int vchan_streams(struct perf_test *t, struct perf_reply *rep)
 {
-	uint32_t ring = t->req.ring ? t->req.ring : V4V_RING_SIZE_STREAM + 64;
+	/* By default as much as a v4v stream's window, and libxenvchan's most. */
+	uint32_t ring = t->req.ring ? t->req.ring : V4V_STREAM_RCVBUF_DEFAULT;
 	const struct vchan_api *api;
 	const char *why;
 	char path[64];

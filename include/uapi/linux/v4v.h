@@ -49,10 +49,12 @@ struct sockaddr_v4v {
  * V4V_RING_SIZE (__u32): bytes of the receive ring bind registers: a
  *	multiple of 16 from 48 to 16 MiB - 64.  The largest datagram that fits
  *	is 32 bytes less.  Default V4V_RING_SIZE_DEFAULT, and for stream and
- *	seqpacket sockets V4V_RING_SIZE_STREAM: a ring that holds several
- *	64 KiB messages lets the sender write while the reader copies (three
- *	in flight under the default window, and room to see that a fourth
- *	would fit, which spares the reader a hypercall per message).
+ *	seqpacket sockets V4V_RING_SIZE_STREAM: a ring that holds the whole
+ *	default window (V4V_STREAM_RCVBUF_DEFAULT, the SO_RCVBUF a stream or
+ *	seqpacket socket starts with) in 64 KiB messages with their headers,
+ *	and room for one more: the sender never waits for room in the ring,
+ *	and the reader can tell that no sender was refused, which spares it
+ *	a hypercall per message.
  * V4V_PARTNER (__u32): the only domain allowed to send to this socket, or
  *	V4V_DOMID_ANY (default; needs Xen's mac-permissive=1).  connect()
  *	on an unbound socket binds with the peer's domain as partner.
@@ -61,9 +63,10 @@ struct sockaddr_v4v {
 #define V4V_RING_SIZE		1
 #define V4V_PARTNER		2
 
-#define V4V_RING_SIZE_DEFAULT	(32U * 4096U - 64U)
-#define V4V_RING_SIZE_STREAM	(65U * 4096U - 64U)
-#define V4V_RING_SIZE_MAX	(4096U * 4096U - 64U)
+#define V4V_RING_SIZE_DEFAULT		(32U * 4096U - 64U)
+#define V4V_STREAM_RCVBUF_DEFAULT	(256U * 4096U)
+#define V4V_RING_SIZE_STREAM		(V4V_STREAM_RCVBUF_DEFAULT + 17U * 4096U - 64U)
+#define V4V_RING_SIZE_MAX		(4096U * 4096U - 64U)
 
 /* ioctl: this domain's id, as Xen knows it. */
 #define V4V_IOC_LOCAL_DOMID	_IOR('V', 0x01, __u32)
