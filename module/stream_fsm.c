@@ -93,6 +93,9 @@ static struct v4v_st_step wire_step(enum v4v_st_state s, enum v4v_st_event ev)
 	case V4V_EV_PEER_GONE:
 		if (s == V4V_ST_SYN_SENT)
 			return STEP(V4V_ST_RESET, V4V_ACT_WAKE, -ECONNREFUSED);
+		/* Its FIN came first: a peer that closed, not one that died. */
+		if (s == V4V_ST_CLOSE_WAIT)
+			return STEP(V4V_ST_DONE, V4V_ACT_WAKE, 0);
 		if (connected(s) && s != V4V_ST_DONE)
 			return STEP(V4V_ST_RESET, V4V_ACT_WAKE, -ECONNRESET);
 		return STEP(s, 0, 0);

@@ -151,6 +151,24 @@ static unsigned int live_take(struct sock **socks, unsigned int max)
 	return n;
 }
 
+/*
+ * sk's peer ring is gone: its domain died, or it closed.  What it sent
+ * before is in our ring, and a reset would throw away what is still there
+ * (a reset connection reads nothing more from the ring): move it onto the
+ * queue first, where it stays readable.  If that brings the peer's FIN,
+ * the peer closed, and the step from close-wait ends the connection
+ * without an error.  lock_sock held.
+ */
+static void peer_gone(struct sock *sk)
+{
+	struct v4v_sport *sp = v4v_sk(sk)->st.sport;
+
+	sock_owned_by_me(sk);
+	if (sp && v4v_st_can_receive(sk->sk_state) && v4v_sport_has_msg(sp))
+		v4v_sport_take(sk, NULL);
+	v4v_stream_apply(sk, v4v_st_step(sk->sk_state, V4V_EV_PEER_GONE), true);
+}
+
 static void live_check(struct sock **socks, unsigned int n)
 {
 	struct v4v_argo_ring_data *rd;
@@ -173,8 +191,7 @@ static void live_check(struct sock **socks, unsigned int n)
 
 		lock_sock(sk);
 		if (known && !(rd->data[i].flags & V4V_ARGO_RING_EXISTS))
-			v4v_stream_apply(sk, v4v_st_step(sk->sk_state, V4V_EV_PEER_GONE),
-					 true);
+			peer_gone(sk);
 		if (sk->sk_state == V4V_ST_SYN_SENT &&
 		    time_after(jiffies, v4v_sk(sk)->st.syn_at + V4V_STREAM_SYN_TIMEOUT))
 			v4v_stream_apply(sk, v4v_st_step(sk->sk_state, V4V_EV_SYN_TIMEOUT),

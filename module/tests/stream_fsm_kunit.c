@@ -81,7 +81,7 @@ static const struct cell expected[V4V_EV_COUNT][V4V_ST_COUNT] = {
 		X(F, CRD, 0), X(W, CRD, 0), X(D, CRD, 0), X(SAME, DRP, 0) },
 	[V4V_EV_PEER_GONE] = {
 		X(C, 0, 0), X(L, 0, 0), X(R, WK, -ECONNREFUSED),
-		X(R, WK, -ECONNRESET), X(R, WK, -ECONNRESET), X(R, WK, -ECONNRESET),
+		X(R, WK, -ECONNRESET), X(R, WK, -ECONNRESET), X(D, WK, 0),
 		X(D, 0, 0), X(R, 0, 0) },
 	[V4V_EV_SYN_TIMEOUT] = {
 		X(C, 0, 0), X(L, 0, 0), X(R, RST | WK, -ETIMEDOUT), X(E, 0, 0),

@@ -1149,6 +1149,31 @@ static void notify_only_when_a_sender_can_wait(struct kunit *test)
 	sock_release(l);
 }
 
+/*
+ * A peer that wrote, closed and took its ring with it: once liveness finds
+ * the ring gone, the reader still gets every byte, then end of file (the
+ * FIN came first), not ECONNRESET.  Nobody reads meanwhile.
+ */
+static void closed_peer_gone_reads_to_eof(struct kunit *test)
+{
+	struct socket *l = listener(test, SOCK_STREAM, 0x501e, 4), *c, *a;
+	const u32 len = 3 * 65536 + 100;
+	u8 *tx, *rx;
+
+	pattern_bufs(test, len, &tx, &rx);
+	pair(test, l, 0x501e, SOCK_STREAM, &c, &a);
+	KUNIT_ASSERT_EQ(test, send_buf(c, tx, len, 0), len);
+	sock_release(c);
+	msleep(1200);		/* two liveness passes */
+	KUNIT_EXPECT_EQ(test, a->sk->sk_state, V4V_ST_DONE);
+	KUNIT_EXPECT_EQ(test, recv_buf(a, rx, len, MSG_WAITALL, NULL), len);
+	KUNIT_EXPECT_EQ(test, memcmp(tx, rx, len), 0);
+	KUNIT_EXPECT_EQ(test, recv_buf(a, rx, len, 0, NULL), 0);
+	KUNIT_EXPECT_EQ(test, send_buf(a, "x", 1, MSG_NOSIGNAL), -EPIPE);
+	sock_release(a);
+	sock_release(l);
+}
+
 static struct kunit_case v4v_stream_cases[] = {
 	KUNIT_CASE(connect_accept_roundtrip),
 	KUNIT_CASE(bulk_transfer_is_exact),
@@ -1175,6 +1200,7 @@ static struct kunit_case v4v_stream_cases[] = {
 	KUNIT_CASE(listening_server_reads_from_ring),
 	KUNIT_CASE(big_read_credits_as_it_goes),
 	KUNIT_CASE(notify_only_when_a_sender_can_wait),
+	KUNIT_CASE(closed_peer_gone_reads_to_eof),
 	KUNIT_CASE(unanswered_connect_times_out),
 	KUNIT_CASE(calls_wait_for_connect),
 	KUNIT_CASE(fin_waits_for_a_full_ring),
