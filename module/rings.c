@@ -72,13 +72,15 @@ void v4v_rings_notify(void)
 /* Called by the backend for every Argo event; any context, even hardirq. */
 void v4v_rings_signal(void)
 {
+	void (*ready)(struct v4v_ring *ring);
 	struct v4v_ring *ring;
 
 	v4v_stat_inc(virqs);
 	rcu_read_lock();
 	list_for_each_entry_rcu(ring, &rings.list, node) {
+		ready = READ_ONCE(ring->data_ready);	/* v4v_ring_orphan() */
 		if (v4v_ring_has_msg(&ring->view))
-			ring->data_ready(ring);
+			ready(ring);
 	}
 	rcu_read_unlock();
 
@@ -236,6 +238,23 @@ static void ring_release(struct kref *ref)
 		return;
 	}
 	call_rcu(&ring->rcu, ring_free_rcu);
+}
+
+/* The events of a ring nobody reads: its messages wait for the last put. */
+static void ring_unread(struct v4v_ring *ring)
+{
+}
+
+/**
+ * v4v_ring_orphan - the owner goes; whoever keeps the ring does not read it
+ * @ring: a ring the caller holds a reference on
+ *
+ * An event walk may still call the old data_ready() until a grace period
+ * has passed, so the owner must stay valid that long.
+ */
+void v4v_ring_orphan(struct v4v_ring *ring)
+{
+	WRITE_ONCE(ring->data_ready, ring_unread);
 }
 
 /**

@@ -10,7 +10,9 @@
  * own wait queue: that queue lives as long as the owner, so a reader,
  * poll() or epoll never waits on memory that unbinding frees.  A reader that
  * sleeps takes its own reference; the last put unregisters the ring and
- * frees it, after which data_ready() is never called again.
+ * frees it, after which data_ready() is never called again.  An owner that
+ * goes while others keep the ring registered (a closed connection's FIN
+ * still lingering) orphans it first: from then on its events wake nobody.
  */
 #ifndef _V4V_RINGS_H
 #define _V4V_RINGS_H
@@ -37,7 +39,7 @@ struct v4v_ring {
 	/*
 	 * Called when messages are queued, from any context (even hardirq),
 	 * under RCU: an owner must stay valid for a grace period after it
-	 * drops its reference.
+	 * drops its reference (or orphans the ring).
 	 */
 	void (*data_ready)(struct v4v_ring *ring);
 	void *owner;			/* for data_ready */
@@ -59,6 +61,7 @@ struct v4v_ring *v4v_ring_create(u32 port, u16 partner, u32 len,
 				 void (*data_ready)(struct v4v_ring *ring),
 				 void *owner, int *err);
 void v4v_ring_put(struct v4v_ring *ring);
+void v4v_ring_orphan(struct v4v_ring *ring);
 
 static inline void v4v_ring_get(struct v4v_ring *ring)
 {

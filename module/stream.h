@@ -101,7 +101,8 @@ u32 v4v_stream_peer_max(u16 domain, u32 port);
 /* stream_live.c */
 void v4v_stream_live_add(struct sock *sk);
 void v4v_stream_live_del(struct sock *sk);
-void v4v_stream_linger(const struct v4v_argo_send_addr *addr, const void *msg, u32 len);
+void v4v_stream_linger(const struct v4v_argo_send_addr *addr, const void *msg, u32 len,
+		       struct v4v_ring *ring);
 void v4v_stream_live_init(void);
 void v4v_stream_live_exit(void);
 

@@ -543,18 +543,25 @@ void v4v_stream_retry_owed(struct sock *sk)
 /*
  * sk is closing with a FIN or RST still owed: leave it to be retried, or
  * the peer waits for ever (its ring was full; the liveness check does not
- * help while our port lives on, a listener's).  lock_sock held.
+ * help while our port lives on, a listener's).  A port sk bound itself (a
+ * client's) would go with sk, and the peer's liveness check would find
+ * its ring gone before the FIN came: the message keeps that ring
+ * registered until it is sent.  An accepted connection's port is its
+ * listener's, which a restarted server must be able to bind again at
+ * once, so it is not kept.  lock_sock held.
  */
 void v4v_stream_linger_owed(struct sock *sk)
 {
 	struct v4v_stream *st = &v4v_sk(sk)->st;
 	struct v4v_argo_send_addr a = peer_addr(sk);
 	u8 buf[HDR_BUF] __aligned(8);
+	u32 len;
 
 	sock_owned_by_me(sk);
-	if (st->rst_owed || st->fin_owed)
-		v4v_stream_linger(&a, buf, fill_hdr(sk, st->rst_owed ? V4V_STREAM_RST :
-							 V4V_STREAM_FIN, buf));
+	if (st->rst_owed || st->fin_owed) {
+		len = fill_hdr(sk, st->rst_owed ? V4V_STREAM_RST : V4V_STREAM_FIN, buf);
+		v4v_stream_linger(&a, buf, len, v4v_sk(sk)->ring);
+	}
 	st->rst_owed = false;
 	st->fin_owed = false;
 }

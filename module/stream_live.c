@@ -15,6 +15,9 @@
  * a full ring) and restarts stalled ports.  A connection closed while its
  * FIN or RST was owed leaves the message behind, retried for
  * V4V_LINGER_TIME: else its peer would wait for an end that never comes.
+ * The message keeps its port's ring registered until it is sent: the
+ * peer's liveness check would otherwise find the ring gone first, and the
+ * peer would read ECONNRESET where the FIN says end of file.
  *
  * Locking: stream_live.lock (spin) guards both lists; each connection is
  * handled under its own lock_sock, never while holding stream_live.lock.
@@ -36,6 +39,7 @@
 /* A FIN or RST a closed connection still owes its peer. */
 struct v4v_linger {
 	struct list_head node;
+	struct v4v_ring *ring;		/* our port's, kept registered; or NULL */
 	struct v4v_argo_send_addr addr;
 	unsigned long until;
 	u32 len;
@@ -55,20 +59,25 @@ static struct {
  * @addr: from our port to the peer's
  * @msg: the message (a stream header, no payload)
  * @len: its length
+ * @ring: the ring of our port (addr->src), kept until the message is sent
  */
-void v4v_stream_linger(const struct v4v_argo_send_addr *addr, const void *msg, u32 len)
+void v4v_stream_linger(const struct v4v_argo_send_addr *addr, const void *msg, u32 len,
+		       struct v4v_ring *ring)
 {
 	struct v4v_linger *l = kmalloc(struct_size(l, msg, len), GFP_KERNEL);
 
 	if (!l)
 		return;		/* the peer's liveness check still ends it */
 	v4v_stat_inc(stream_lingered);
+	l->ring = ring;
 	l->addr = *addr;
 	l->until = jiffies + V4V_LINGER_TIME;
 	l->len = len;
 	memcpy(l->msg, msg, len);
 	spin_lock(&stream_live.lock);
 	if (stream_live.nlinger < V4V_LINGER_MAX) {
+		if (ring)
+			v4v_ring_get(ring);
 		list_add_tail(&l->node, &stream_live.lingering);
 		stream_live.nlinger++;
 		l = NULL;
@@ -76,6 +85,14 @@ void v4v_stream_linger(const struct v4v_argo_send_addr *addr, const void *msg, u
 	spin_unlock(&stream_live.lock);
 	kfree(l);
 	queue_delayed_work(system_wq, &stream_live.work, LIVE_PERIOD);
+}
+
+/* Done with l: sent, timed out or given up.  May sleep (the last put). */
+static void linger_free(struct v4v_linger *l)
+{
+	if (l->ring)
+		v4v_ring_put(l->ring);
+	kfree(l);
 }
 
 /* Send what lingers; keep only what met a full ring and has time left. */
@@ -97,7 +114,7 @@ static void linger_tick(void)
 		if (v4v_send_full(ret) && time_before(jiffies, l->until))
 			continue;
 		list_del(&l->node);
-		kfree(l);
+		linger_free(l);
 		gone++;
 	}
 	spin_lock(&stream_live.lock);
@@ -240,7 +257,7 @@ void v4v_stream_live_exit(void)
 	cancel_delayed_work_sync(&stream_live.work);
 	/* Unloading: whatever still lingers is given up. */
 	list_for_each_entry_safe(l, tmp, &stream_live.lingering, node)
-		kfree(l);
+		linger_free(l);
 	INIT_LIST_HEAD(&stream_live.lingering);
 	stream_live.nlinger = 0;
 }

@@ -836,9 +836,15 @@ static void sport_release(struct kref *ref)
 	struct v4v_sport *sp = container_of(ref, struct v4v_sport, ref);
 
 	WARN_ON(!list_empty(&sp->accept_q) || !hash_empty(sp->conns) || sp->listener);
-	/* Unregisters the ring; events may reach us for a grace period. */
-	if (sp->ring)
+	/*
+	 * Unregisters the ring, unless a lingering FIN keeps it (then its
+	 * events go nowhere from now on); events may reach us for a grace
+	 * period either way.
+	 */
+	if (sp->ring) {
+		v4v_ring_orphan(sp->ring);
 		v4v_ring_put(sp->ring);
+	}
 	INIT_RCU_WORK(&sp->free_work, sport_free);
 	queue_rcu_work(v4v_stream_wq, &sp->free_work);
 }

@@ -1174,6 +1174,45 @@ static void closed_peer_gone_reads_to_eof(struct kunit *test)
 	sock_release(l);
 }
 
+/*
+ * A client whose FIN met a full ring at close keeps its ring registered
+ * until the FIN is in: the reader's liveness check must not find the ring
+ * gone first, or the reader gets ECONNRESET where the FIN says end of file.
+ */
+static void lingering_fin_keeps_its_ring(struct kunit *test)
+{
+	struct socket *l = new_sock(test, SOCK_STREAM), *c, *a;
+	struct sockaddr_v4v la = v4v_test_addr(0, 0x501f);
+	u8 *buf = kunit_kzalloc(test, 65536, GFP_KERNEL);
+	s64 lingered = atomic64_read(&v4v_stats.stream_lingered);
+	int n, sent = 0, got = 0, size;
+	struct v4v_ring *ring;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	set_ring_size(test, l, SMALL_RING);
+	KUNIT_ASSERT_EQ(test, kernel_bind(l, (struct sockaddr *)&la, sizeof(la)), 0);
+	KUNIT_ASSERT_EQ(test, kernel_listen(l, 4), 0);
+	pair(test, l, 0x501f, SOCK_STREAM, &c, &a);
+	/* Nobody drains the listener's ring meanwhile. */
+	ring = v4v_sk(l->sk)->ring;
+	mutex_lock(&ring->rx_lock);
+	for (size = 65536; size; size /= 4)
+		while ((n = send_buf(c, buf, size, MSG_DONTWAIT)) > 0)
+			sent += n;
+	while (inject(0x501f, 0x5099, V4V_MSG_STREAM, "x", 1) > 0)
+		;	/* the last slots: junk the pump drops */
+	sock_release(c);	/* its FIN does not fit */
+	mutex_unlock(&ring->rx_lock);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&v4v_stats.stream_lingered) - lingered, 1);
+	msleep(1200);		/* liveness checks a's peer, and the FIN goes in */
+	while ((n = recv_buf(a, buf, 65536, 0, NULL)) > 0)
+		got += n;
+	KUNIT_EXPECT_EQ(test, n, 0);	/* end of file, not ECONNRESET */
+	KUNIT_EXPECT_EQ(test, got, sent);
+	sock_release(a);
+	sock_release(l);
+}
+
 static struct kunit_case v4v_stream_cases[] = {
 	KUNIT_CASE(connect_accept_roundtrip),
 	KUNIT_CASE(bulk_transfer_is_exact),
@@ -1201,6 +1240,7 @@ static struct kunit_case v4v_stream_cases[] = {
 	KUNIT_CASE(big_read_credits_as_it_goes),
 	KUNIT_CASE(notify_only_when_a_sender_can_wait),
 	KUNIT_CASE(closed_peer_gone_reads_to_eof),
+	KUNIT_CASE(lingering_fin_keeps_its_ring),
 	KUNIT_CASE(unanswered_connect_times_out),
 	KUNIT_CASE(calls_wait_for_connect),
 	KUNIT_CASE(fin_waits_for_a_full_ring),
