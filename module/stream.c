@@ -362,8 +362,7 @@ static int stream_release(struct socket *sock)
 	lock_sock(sk);
 	sp = vs->st.sport;
 	/* Unread data in the ring counts as unread (an RST, see teardown). */
-	if (sp && v4v_st_can_receive(sk->sk_state) && v4v_sport_has_msg(sp))
-		v4v_sport_take(sk, NULL);
+	v4v_sport_queue_rest(sk);
 	if (sp) {
 		spin_lock(&sp->lock);
 		if (sp->listener == sk) {

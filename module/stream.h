@@ -77,6 +77,7 @@ struct v4v_direct {
 };
 
 void v4v_sport_take(struct sock *sk, struct v4v_direct *d);
+void v4v_sport_queue_rest(struct sock *sk);
 bool v4v_sport_has_msg(struct v4v_sport *sp);
 void v4v_sport_poll(struct v4v_sport *sp);
 int v4v_sport_wq_init(void);

@@ -797,8 +797,7 @@ int v4v_stream_inq(struct sock *sk)
 
 	lock_sock(sk);
 	/* Count what the ring holds for us too (see v4v_sport_park()). */
-	if (v4v_st_can_receive(sk->sk_state) && v4v_sport_has_msg(v4v_sk(sk)->st.sport))
-		v4v_sport_take(sk, NULL);
+	v4v_sport_queue_rest(sk);
 	if (sk->sk_type == SOCK_SEQPACKET) {
 		skb = skb_peek(&sk->sk_receive_queue);
 		n = skb ? skb->len : 0;

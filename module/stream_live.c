@@ -183,11 +183,8 @@ static unsigned int live_take(struct sock **socks, unsigned int max)
  */
 static void peer_gone(struct sock *sk)
 {
-	struct v4v_sport *sp = v4v_sk(sk)->st.sport;
-
 	sock_owned_by_me(sk);
-	if (sp && v4v_st_can_receive(sk->sk_state) && v4v_sport_has_msg(sp))
-		v4v_sport_take(sk, NULL);
+	v4v_sport_queue_rest(sk);
 	v4v_stream_apply(sk, v4v_st_step(sk->sk_state, V4V_EV_PEER_GONE), true);
 }
 

@@ -786,6 +786,22 @@ void v4v_sport_take(struct sock *sk, struct v4v_direct *d)
 		queue_work(v4v_stream_wq, &sp->pump);
 }
 
+/**
+ * v4v_sport_queue_rest - what the ring holds for sk, onto sk's queue now
+ * @sk: a connection; lock_sock held, dropped and taken again
+ *
+ * For those who must count it (FIONREAD) or keep it (a close that resets
+ * when data was left unread, liveness before a reset), and only while sk
+ * may still receive.
+ */
+void v4v_sport_queue_rest(struct sock *sk)
+{
+	struct v4v_sport *sp = v4v_sk(sk)->st.sport;
+
+	if (sp && v4v_st_can_receive(sk->sk_state) && v4v_sport_has_msg(sp))
+		v4v_sport_take(sk, NULL);
+}
+
 /* poll() waits on sk: what the ring holds must reach its queue now. */
 void v4v_sport_poll(struct v4v_sport *sp)
 {
