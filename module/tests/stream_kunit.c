@@ -21,95 +21,7 @@
 #include "../stream.h"
 #include "../stream_fsm.h"
 #include "sock_test.h"
-
-static struct socket *new_sock(struct kunit *test, int type)
-{
-	return v4v_test_sock(test, type);
-}
-
-static struct socket *listener(struct kunit *test, int type, u32 port, int backlog)
-{
-	struct socket *s = new_sock(test, type);
-	struct sockaddr_v4v a = v4v_test_addr(0, port);
-
-	KUNIT_ASSERT_EQ(test, kernel_bind(s, (struct sockaddr *)&a, sizeof(a)), 0);
-	KUNIT_ASSERT_EQ(test, kernel_listen(s, backlog), 0);
-	return s;
-}
-
-/* A ring smaller than the default window: credit no longer stops a sender first. */
-#define SMALL_RING	(32 * 4096 - 64)
-
-static void set_ring_size(struct kunit *test, struct socket *s, u32 len)
-{
-	KUNIT_ASSERT_EQ(test, v4v_test_set_u32(s, V4V_RING_SIZE, len), 0);
-}
-
-/* A listener whose children get a window of twice rcvbuf (the kernel doubles it). */
-static struct socket *small_listener(struct kunit *test, int type, u32 port, int rcvbuf)
-{
-	struct socket *s = new_sock(test, type);
-	struct sockaddr_v4v a = v4v_test_addr(0, port);
-
-	KUNIT_ASSERT_EQ(test, sock_setsockopt(s, SOL_SOCKET, SO_RCVBUF,
-					      KERNEL_SOCKPTR(&rcvbuf), sizeof(rcvbuf)), 0);
-	KUNIT_ASSERT_EQ(test, kernel_bind(s, (struct sockaddr *)&a, sizeof(a)), 0);
-	KUNIT_ASSERT_EQ(test, kernel_listen(s, 4), 0);
-	return s;
-}
-
-static int do_connect(struct socket *s, u32 port, int flags)
-{
-	struct sockaddr_v4v a = v4v_test_addr(0, port);
-
-	return kernel_connect(s, (struct sockaddr *)&a, sizeof(a), flags);
-}
-
-static int send_buf(struct socket *s, const void *buf, size_t len, int flags)
-{
-	struct kvec iov = { .iov_base = (void *)buf, .iov_len = len };
-	struct msghdr msg = { .msg_flags = flags };
-
-	return kernel_sendmsg(s, &msg, &iov, 1, len);
-}
-
-static int recv_buf(struct socket *s, void *buf, size_t len, int flags, int *msg_flags)
-{
-	struct kvec iov = { .iov_base = buf, .iov_len = len };
-	struct msghdr msg = { };
-	int ret = kernel_recvmsg(s, &msg, &iov, 1, len, flags);
-
-	if (msg_flags)
-		*msg_flags = msg.msg_flags;
-	return ret;
-}
-
-/* A connected pair: client c and the server's accepted end a. */
-static void pair(struct kunit *test, struct socket *l, u32 port, int type,
-		 struct socket **c, struct socket **a)
-{
-	*c = new_sock(test, type);
-	KUNIT_ASSERT_EQ(test, do_connect(*c, port, 0), 0);
-	KUNIT_ASSERT_EQ(test, kernel_accept(l, a, 0), 0);
-}
-
-static u8 pattern(u32 i)
-{
-	return (u8)(i * 131 + (i >> 9));
-}
-
-/* A patterned source and a zeroed sink of len bytes, freed with the test. */
-static void pattern_bufs(struct kunit *test, u32 len, u8 **tx, u8 **rx)
-{
-	u32 i;
-
-	*tx = kunit_kmalloc(test, len, GFP_KERNEL);
-	*rx = kunit_kzalloc(test, len, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, *tx);
-	KUNIT_ASSERT_NOT_NULL(test, *rx);
-	for (i = 0; i < len; i++)
-		(*tx)[i] = pattern(i);
-}
+#include "stream_test.h"
 
 static void connect_accept_roundtrip(struct kunit *test)
 {
@@ -252,55 +164,6 @@ static void unconnected_calls(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kernel_listen(s, 1), 0);	/* binds on its own */
 	KUNIT_EXPECT_EQ(test, kernel_accept(s, &a, O_NONBLOCK), -EAGAIN);
 	sock_release(s);
-}
-
-static void half_close(struct kunit *test)
-{
-	struct socket *l = listener(test, SOCK_STREAM, 0x5005, 4), *c, *a;
-	char buf[16];
-
-	pair(test, l, 0x5005, SOCK_STREAM, &c, &a);
-	KUNIT_EXPECT_EQ(test, send_buf(c, "last words", 10, 0), 10);
-	KUNIT_EXPECT_EQ(test, kernel_sock_shutdown(c, SHUT_WR), 0);
-	KUNIT_EXPECT_EQ(test, send_buf(c, "x", 1, MSG_NOSIGNAL), -EPIPE);
-	/* The data first, then end of file, again and again. */
-	KUNIT_EXPECT_EQ(test, recv_buf(a, buf, sizeof(buf), MSG_WAITALL, NULL), 10);
-	KUNIT_EXPECT_EQ(test, recv_buf(a, buf, sizeof(buf), 0, NULL), 0);
-	KUNIT_EXPECT_EQ(test, recv_buf(a, buf, sizeof(buf), 0, NULL), 0);
-	/* The other direction still works. */
-	KUNIT_EXPECT_EQ(test, send_buf(a, "reply", 5, 0), 5);
-	KUNIT_EXPECT_EQ(test, recv_buf(c, buf, sizeof(buf), 0, NULL), 5);
-	KUNIT_EXPECT_EQ(test, kernel_sock_shutdown(a, SHUT_WR), 0);
-	KUNIT_EXPECT_EQ(test, recv_buf(c, buf, sizeof(buf), 0, NULL), 0);
-	KUNIT_EXPECT_EQ(test, a->sk->sk_state, V4V_ST_DONE);
-	sock_release(c);
-	sock_release(a);
-	sock_release(l);
-}
-
-static void close_eof_or_reset(struct kunit *test)
-{
-	struct socket *l = listener(test, SOCK_STREAM, 0x5006, 4), *c, *a;
-	char buf[16];
-
-	/* Closing with everything read: the peer reads the data, then EOF. */
-	pair(test, l, 0x5006, SOCK_STREAM, &c, &a);
-	KUNIT_EXPECT_EQ(test, send_buf(a, "bye", 3, 0), 3);
-	sock_release(a);
-	KUNIT_EXPECT_EQ(test, recv_buf(c, buf, sizeof(buf), MSG_WAITALL, NULL), 3);
-	KUNIT_EXPECT_EQ(test, recv_buf(c, buf, sizeof(buf), 0, NULL), 0);
-	sock_release(c);
-
-	/* Closing with data unread resets: ECONNRESET, then EOF; EPIPE. */
-	pair(test, l, 0x5006, SOCK_STREAM, &c, &a);
-	KUNIT_EXPECT_EQ(test, send_buf(c, "unread", 6, 0), 6);
-	msleep(50);		/* the pump queues it on a */
-	sock_release(a);
-	KUNIT_EXPECT_EQ(test, recv_buf(c, buf, sizeof(buf), 0, NULL), -ECONNRESET);
-	KUNIT_EXPECT_EQ(test, recv_buf(c, buf, sizeof(buf), 0, NULL), 0);
-	KUNIT_EXPECT_EQ(test, send_buf(c, "x", 1, MSG_NOSIGNAL), -EPIPE);
-	sock_release(c);
-	sock_release(l);
 }
 
 /* A window's worth goes out without the reader; then the sender waits. */
@@ -484,18 +347,6 @@ static void seqpacket_keeps_records(struct kunit *test)
 	sock_release(c);
 	sock_release(a);
 	sock_release(l);
-}
-
-/* Raw messages to the port at (0, port) from source port sport. */
-static long inject(u32 port, u32 sport, u32 type, const void *p, u32 len)
-{
-	struct v4v_argo_send_addr addr = {
-		.src = { .aport = sport, .domain_id = V4V_ARGO_DOMID_ANY },
-		.dst = { .aport = port, .domain_id = 0 },
-	};
-	struct v4v_argo_iov iov = { .iov_hnd = (u64)(uintptr_t)p, .iov_len = len };
-
-	return v4v_backend->sendv(&addr, &iov, 1, type, 0);
 }
 
 static void malformed_and_spoofed_dropped(struct kunit *test)
@@ -747,25 +598,6 @@ static void tiny_messages_stay_small(struct kunit *test)
 	sock_release(sl);
 }
 
-/* After SHUT_RD, data is thrown away but credited: the sender never stalls. */
-static void shut_rd_keeps_sender_going(struct kunit *test)
-{
-	struct socket *l = listener(test, SOCK_STREAM, 0x5014, 4), *c, *a;
-	u8 *buf = kzalloc(65536, GFP_KERNEL);
-	int i;
-
-	KUNIT_ASSERT_NOT_NULL(test, buf);
-	pair(test, l, 0x5014, SOCK_STREAM, &c, &a);
-	KUNIT_EXPECT_EQ(test, kernel_sock_shutdown(a, SHUT_RD), 0);
-	for (i = 0; i < 64; i++)	/* 4 MiB: four windows */
-		KUNIT_ASSERT_EQ(test, send_buf(c, buf, 65536, 0), 65536);
-	KUNIT_EXPECT_EQ(test, recv_buf(a, buf, 16, MSG_DONTWAIT, NULL), 0);
-	kfree(buf);
-	sock_release(c);
-	sock_release(a);
-	sock_release(l);
-}
-
 /* An OpenXT peer (no credit) that overruns our buffer is reset. */
 static void openxt_overrun_is_reset(struct kunit *test)
 {
@@ -795,58 +627,6 @@ static void openxt_overrun_is_reset(struct kunit *test)
 	v4v_ring_put(raw);
 	kfree(h);
 	sock_release(a);
-	sock_release(l);
-}
-
-/* Every ring and page came back (frees wait for a grace period). */
-static void nothing_leaked(struct kunit *test)
-{
-	msleep(100);
-	rcu_barrier();
-	KUNIT_EXPECT_EQ(test, v4v_stat_read(rings_live), 0);
-	KUNIT_EXPECT_EQ(test, v4v_stat_read(ring_pages_live), 0);
-}
-
-/*
- * A FIN that meets a full ring at close is not lost: it is sent once the
- * reader makes room, and the reader gets end of file after the data.
- */
-static void fin_waits_for_a_full_ring(struct kunit *test)
-{
-	struct socket *l = listener(test, SOCK_STREAM, 0x5018, 4), *c, *a;
-	struct __kernel_sock_timeval tv = { .tv_sec = 5 };
-	int n, sent = 0, got = 0, size;
-	struct v4v_ring *ring;
-	u8 *buf = kunit_kzalloc(test, 65536, GFP_KERNEL);
-	s64 lingered = atomic64_read(&v4v_stats.stream_lingered);
-
-	KUNIT_ASSERT_NOT_NULL(test, buf);
-	/* More credit than the ring holds, so the sender can fill the ring. */
-	c = new_sock(test, SOCK_STREAM);
-	set_ring_size(test, c, SMALL_RING);
-	KUNIT_ASSERT_EQ(test, sock_setsockopt(c, SOL_SOCKET, SO_RCVTIMEO_NEW,
-					      KERNEL_SOCKPTR(&tv), sizeof(tv)), 0);
-	KUNIT_ASSERT_EQ(test, do_connect(c, 0x5018, 0), 0);
-	KUNIT_ASSERT_EQ(test, kernel_accept(l, &a, 0), 0);
-	/* Nobody drains c's ring meanwhile (its consumers take this lock). */
-	ring = v4v_sk(c->sk)->ring;
-	mutex_lock(&ring->rx_lock);
-	for (size = 65536; size; size /= 4)
-		while ((n = send_buf(a, buf, size, MSG_DONTWAIT)) > 0)
-			sent += n;
-	KUNIT_EXPECT_EQ(test, n, -EAGAIN);
-	KUNIT_EXPECT_GT(test, sent, 0);
-	/* The smallest slot a FIN could still take: junk (dropped later). */
-	while (inject(v4v_sk(c->sk)->port, 0x5099, V4V_MSG_STREAM, "x", 1) > 0)
-		;
-	sock_release(a);	/* its FIN does not fit now */
-	mutex_unlock(&ring->rx_lock);
-	KUNIT_EXPECT_EQ(test, atomic64_read(&v4v_stats.stream_lingered) - lingered, 1);
-	while ((n = recv_buf(c, buf, 65536, 0, NULL)) > 0)
-		got += n;
-	KUNIT_EXPECT_EQ(test, n, 0);	/* end of file, not a timeout */
-	KUNIT_EXPECT_EQ(test, got, sent);
-	sock_release(c);
 	sock_release(l);
 }
 
@@ -1149,78 +929,12 @@ static void notify_only_when_a_sender_can_wait(struct kunit *test)
 	sock_release(l);
 }
 
-/*
- * A peer that wrote, closed and took its ring with it: once liveness finds
- * the ring gone, the reader still gets every byte, then end of file (the
- * FIN came first), not ECONNRESET.  Nobody reads meanwhile.
- */
-static void closed_peer_gone_reads_to_eof(struct kunit *test)
-{
-	struct socket *l = listener(test, SOCK_STREAM, 0x501e, 4), *c, *a;
-	const u32 len = 3 * 65536 + 100;
-	u8 *tx, *rx;
-
-	pattern_bufs(test, len, &tx, &rx);
-	pair(test, l, 0x501e, SOCK_STREAM, &c, &a);
-	KUNIT_ASSERT_EQ(test, send_buf(c, tx, len, 0), len);
-	sock_release(c);
-	msleep(1200);		/* two liveness passes */
-	KUNIT_EXPECT_EQ(test, a->sk->sk_state, V4V_ST_DONE);
-	KUNIT_EXPECT_EQ(test, recv_buf(a, rx, len, MSG_WAITALL, NULL), len);
-	KUNIT_EXPECT_EQ(test, memcmp(tx, rx, len), 0);
-	KUNIT_EXPECT_EQ(test, recv_buf(a, rx, len, 0, NULL), 0);
-	KUNIT_EXPECT_EQ(test, send_buf(a, "x", 1, MSG_NOSIGNAL), -EPIPE);
-	sock_release(a);
-	sock_release(l);
-}
-
-/*
- * A client whose FIN met a full ring at close keeps its ring registered
- * until the FIN is in: the reader's liveness check must not find the ring
- * gone first, or the reader gets ECONNRESET where the FIN says end of file.
- */
-static void lingering_fin_keeps_its_ring(struct kunit *test)
-{
-	struct socket *l = new_sock(test, SOCK_STREAM), *c, *a;
-	struct sockaddr_v4v la = v4v_test_addr(0, 0x501f);
-	u8 *buf = kunit_kzalloc(test, 65536, GFP_KERNEL);
-	s64 lingered = atomic64_read(&v4v_stats.stream_lingered);
-	int n, sent = 0, got = 0, size;
-	struct v4v_ring *ring;
-
-	KUNIT_ASSERT_NOT_NULL(test, buf);
-	set_ring_size(test, l, SMALL_RING);
-	KUNIT_ASSERT_EQ(test, kernel_bind(l, (struct sockaddr *)&la, sizeof(la)), 0);
-	KUNIT_ASSERT_EQ(test, kernel_listen(l, 4), 0);
-	pair(test, l, 0x501f, SOCK_STREAM, &c, &a);
-	/* Nobody drains the listener's ring meanwhile. */
-	ring = v4v_sk(l->sk)->ring;
-	mutex_lock(&ring->rx_lock);
-	for (size = 65536; size; size /= 4)
-		while ((n = send_buf(c, buf, size, MSG_DONTWAIT)) > 0)
-			sent += n;
-	while (inject(0x501f, 0x5099, V4V_MSG_STREAM, "x", 1) > 0)
-		;	/* the last slots: junk the pump drops */
-	sock_release(c);	/* its FIN does not fit */
-	mutex_unlock(&ring->rx_lock);
-	KUNIT_EXPECT_EQ(test, atomic64_read(&v4v_stats.stream_lingered) - lingered, 1);
-	msleep(1200);		/* liveness checks a's peer, and the FIN goes in */
-	while ((n = recv_buf(a, buf, 65536, 0, NULL)) > 0)
-		got += n;
-	KUNIT_EXPECT_EQ(test, n, 0);	/* end of file, not ECONNRESET */
-	KUNIT_EXPECT_EQ(test, got, sent);
-	sock_release(a);
-	sock_release(l);
-}
-
 static struct kunit_case v4v_stream_cases[] = {
 	KUNIT_CASE(connect_accept_roundtrip),
 	KUNIT_CASE(bulk_transfer_is_exact),
 	KUNIT_CASE(connect_errors),
 	KUNIT_CASE(reconnect_after_refusal),
 	KUNIT_CASE(unconnected_calls),
-	KUNIT_CASE(half_close),
-	KUNIT_CASE(close_eof_or_reset),
 	KUNIT_CASE(credit_bounds_the_sender),
 	KUNIT_CASE(no_silly_window),
 	KUNIT_CASE(slow_reader_blocks_nobody),
@@ -1233,18 +947,14 @@ static struct kunit_case v4v_stream_cases[] = {
 	KUNIT_CASE(openxt_listener_gets_openxt_protocol),
 	KUNIT_CASE(syn_flood_is_bounded),
 	KUNIT_CASE(tiny_messages_stay_small),
-	KUNIT_CASE(shut_rd_keeps_sender_going),
 	KUNIT_CASE(openxt_overrun_is_reset),
 	KUNIT_CASE(reader_takes_from_ring),
 	KUNIT_CASE(listening_server_reads_from_ring),
 	KUNIT_CASE(big_read_credits_as_it_goes),
 	KUNIT_CASE(notify_only_when_a_sender_can_wait),
-	KUNIT_CASE(closed_peer_gone_reads_to_eof),
-	KUNIT_CASE(lingering_fin_keeps_its_ring),
 	KUNIT_CASE(unanswered_connect_times_out),
 	KUNIT_CASE(calls_wait_for_connect),
-	KUNIT_CASE(fin_waits_for_a_full_ring),
-	KUNIT_CASE(nothing_leaked),
+	KUNIT_CASE(v4v_stream_test_nothing_leaked),
 	{}
 };
 
