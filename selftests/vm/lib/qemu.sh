@@ -3,7 +3,10 @@
 # line prefixed with seconds since QEMU started.  Source after common.sh.
 #
 # Pitfalls handled here: -cpu qemu64 (TCG's SMAP emulation crashes PV dom0
-# under "max"); commas inside dom0's multiboot arguments doubled; QEMU's
+# under "max") plus RDRAND, so dom0 seeds its RNG at boot rather than in the
+# middle of the suites (a late "crng init done" patches a static key that
+# another vCPU may be running: seen once as an int3 Oops in get_random_u64);
+# commas inside dom0's multiboot arguments doubled; QEMU's
 # output read through a FIFO so the last lines are never lost; and Xen,
 # booted with noreboot, halting instead of exiting on a crash or a dom0
 # power-off, so QEMU is stopped when the log says so.
@@ -51,7 +54,7 @@ v4v_boot_once() {
 	xen_args+=" loglvl=all guest_loglvl=all noreboot console_timestamps=boot"
 	dom0_args="console=hvc0 earlyprintk=xen ${V4V_DOM0_ARGS:-}"
 	mods="$vmlinuz ${dom0_args//,/,,},$initrd"
-	local qemu=(qemu-system-x86_64 -machine q35 -accel tcg -cpu qemu64
+	local qemu=(qemu-system-x86_64 -machine q35 -accel tcg -cpu qemu64,+rdrand
 		-m "${V4V_MEM:-2048}" -smp "${V4V_SMP:-2}" -nographic -no-reboot
 		-net none -kernel "$xen" -append "$xen_args" -initrd "$mods")
 
