@@ -128,7 +128,9 @@ static void v4v_data_ready(struct v4v_ring *ring)
 
 /*
  * Bind to (port, partner) with a ring whose events go to data_ready(owner);
- * port 0 or V4V_PORT_ANY picks one.  Returns 0 or a negative socket errno.
+ * port 0 or V4V_PORT_ANY picks one.  A named port may be one whose ring a
+ * closed connection's last word keeps registered: it is adopted.  Returns
+ * 0 or a negative socket errno.
  */
 int v4v_bind_ring_locked(struct v4v_sock *vs, u32 port, u16 partner,
 			 void (*data_ready)(struct v4v_ring *ring), void *owner)
@@ -144,8 +146,12 @@ int v4v_bind_ring_locked(struct v4v_sock *vs, u32 port, u16 partner,
 		if (ephemeral)
 			port = V4V_PORT_EPHEMERAL +
 			       get_random_u32_below(V4V_PORT_ANY - V4V_PORT_EPHEMERAL);
-		ring = v4v_ring_create(port, partner, vs->ring_len, data_ready,
-				       owner, &err);
+		/* A port picked at random is one nobody uses, not an orphan. */
+		ring = ephemeral ? NULL : v4v_ring_adopt(port, partner, vs->ring_len,
+							 data_ready, owner);
+		if (!ring)
+			ring = v4v_ring_create(port, partner, vs->ring_len, data_ready,
+					       owner, &err);
 		if (ring || (err != -EADDRINUSE && err != -EEXIST))
 			break;
 	}

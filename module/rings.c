@@ -78,7 +78,8 @@ void v4v_rings_signal(void)
 	v4v_stat_inc(virqs);
 	rcu_read_lock();
 	list_for_each_entry_rcu(ring, &rings.list, node) {
-		ready = READ_ONCE(ring->data_ready);	/* v4v_ring_orphan() */
+		/* Acquire: an adopter's owner is set before its data_ready. */
+		ready = smp_load_acquire(&ring->data_ready);
 		if (v4v_ring_has_msg(&ring->view))
 			ready(ring);
 	}
@@ -177,6 +178,7 @@ struct v4v_ring *v4v_ring_create(u32 port, u16 partner, u32 len,
 	ring->partner = partner;
 	ring->npages = v4v_ring_npages(len);
 	ring->data_ready = data_ready;
+	ring->kind = data_ready;
 	ring->owner = owner;
 	/* Charged to the caller's memory cgroup: rings are up to 16 MiB each. */
 	mem = __vmalloc((size_t)ring->npages * V4V_ARGO_PAGE_SIZE,
@@ -255,6 +257,51 @@ static void ring_unread(struct v4v_ring *ring)
 void v4v_ring_orphan(struct v4v_ring *ring)
 {
 	WRITE_ONCE(ring->data_ready, ring_unread);
+}
+
+/**
+ * v4v_ring_adopt - take over an orphaned ring bound to the same port
+ * @port: Argo port
+ * @partner: the only domain allowed to send, or V4V_ARGO_DOMID_ANY
+ * @len: data bytes the caller wants: the ring must have that many
+ * @data_ready: the new owner's, of the kind the ring was created with
+ * @owner: for data_ready's use
+ *
+ * A server that restarts binds its port again while a FIN its old
+ * connections owe still keeps the port's ring registered: it gets that
+ * ring, messages and all (those for connections that are gone are
+ * dropped as any stray message is), rather than -EADDRINUSE.
+ *
+ * Return: the ring with a reference for the caller, or NULL (no such ring,
+ * not orphaned, of another kind or length: v4v_ring_create() decides).
+ */
+struct v4v_ring *v4v_ring_adopt(u32 port, u16 partner, u32 len,
+				void (*data_ready)(struct v4v_ring *ring), void *owner)
+{
+	struct v4v_ring *ring, *found = NULL;
+
+	mutex_lock(&rings.lock);
+	list_for_each_entry(ring, &rings.list, node) {
+		if (ring->port != port || ring->partner != partner)
+			continue;
+		if (READ_ONCE(ring->data_ready) == ring_unread && ring->kind == data_ready &&
+		    ring->view.len == len && kref_get_unless_zero(&ring->ref))
+			found = ring;
+		break;
+	}
+	if (found) {
+		/*
+		 * The old owner's data_ready may still run for a grace period
+		 * and read the new owner: the new owner is ready for that.
+		 */
+		WRITE_ONCE(found->owner, owner);
+		/* Release: the event walk that sees data_ready sees the owner. */
+		smp_store_release(&found->data_ready, data_ready);
+		if (v4v_ring_has_msg(&found->view))
+			data_ready(found);
+	}
+	mutex_unlock(&rings.lock);
+	return found;
 }
 
 /**

@@ -12,7 +12,8 @@
  * sleeps takes its own reference; the last put unregisters the ring and
  * frees it, after which data_ready() is never called again.  An owner that
  * goes while others keep the ring registered (a closed connection's FIN
- * still lingering) orphans it first: from then on its events wake nobody.
+ * still lingering) orphans it first: from then on its events wake nobody,
+ * until a new owner of the same kind binds the same port and adopts it.
  */
 #ifndef _V4V_RINGS_H
 #define _V4V_RINGS_H
@@ -43,6 +44,8 @@ struct v4v_ring {
 	 */
 	void (*data_ready)(struct v4v_ring *ring);
 	void *owner;			/* for data_ready */
+	/* data_ready at creation: only an owner of that kind may adopt it. */
+	void (*kind)(struct v4v_ring *ring);
 
 	struct kref ref;		/* the owner's, plus one per sleeping reader */
 	struct list_head node;		/* in the registered list; rings.lock, RCU */
@@ -60,6 +63,8 @@ void v4v_rings_exit(void);
 struct v4v_ring *v4v_ring_create(u32 port, u16 partner, u32 len,
 				 void (*data_ready)(struct v4v_ring *ring),
 				 void *owner, int *err);
+struct v4v_ring *v4v_ring_adopt(u32 port, u16 partner, u32 len,
+				void (*data_ready)(struct v4v_ring *ring), void *owner);
 void v4v_ring_put(struct v4v_ring *ring);
 void v4v_ring_orphan(struct v4v_ring *ring);
 

@@ -15,9 +15,9 @@
  * a full ring) and restarts stalled ports.  A connection closed while its
  * FIN or RST was owed leaves the message behind, retried for
  * V4V_LINGER_TIME: else its peer would wait for an end that never comes.
- * A client's message keeps the client's ring registered until it is sent:
- * the peer's liveness check would otherwise find the ring gone first, and
- * the peer would read ECONNRESET where the FIN says end of file.
+ * The message keeps its port's ring registered until it is sent: the
+ * peer's liveness check would otherwise find the ring gone first, and the
+ * peer would read ECONNRESET where the FIN says end of file.
  *
  * Locking: stream_live.lock (spin) guards both lists; each connection is
  * handled under its own lock_sock, never while holding stream_live.lock.

@@ -821,7 +821,8 @@ bool v4v_sport_has_msg(struct v4v_sport *sp)
 /* The ring has messages; any context, under RCU (see rings.h). */
 static void sport_data_ready(struct v4v_ring *ring)
 {
-	struct v4v_sport *sp = ring->owner;
+	/* Adoption may change the owner under us: either port may be told. */
+	struct v4v_sport *sp = READ_ONCE(ring->owner);
 
 	if (hand_over(sp) || owner_will_look(sp))
 		return;

@@ -195,6 +195,57 @@ static void lingering_fin_keeps_its_ring(struct kunit *test)
 	sock_release(l);
 }
 
+/*
+ * A server that closes a connection whose FIN meets a full ring, and then
+ * its listener, keeps the listener's ring registered until the FIN is in,
+ * so the client reads end of file, not ECONNRESET; a server binding the
+ * port again meanwhile adopts that ring if it asks for the same size.
+ */
+static void server_fin_keeps_the_port(struct kunit *test)
+{
+	struct socket *l = listener(test, SOCK_STREAM, 0x5020, 4), *c, *a, *again;
+	struct sockaddr_v4v la = v4v_test_addr(0, 0x5020);
+	u8 *buf = kunit_kzalloc(test, 65536, GFP_KERNEL);
+	s64 lingered = atomic64_read(&v4v_stats.stream_lingered);
+	int n, sent = 0, got = 0, size;
+	struct v4v_ring *ring;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	c = new_sock(test, SOCK_STREAM);
+	set_ring_size(test, c, SMALL_RING);
+	KUNIT_ASSERT_EQ(test, do_connect(c, 0x5020, 0), 0);
+	KUNIT_ASSERT_EQ(test, kernel_accept(l, &a, 0), 0);
+	/* The client's ring stays full (nobody drains it) until the end. */
+	ring = v4v_sk(c->sk)->ring;
+	mutex_lock(&ring->rx_lock);
+	for (size = 65536; size; size /= 4)
+		while ((n = send_buf(a, buf, size, MSG_DONTWAIT)) > 0)
+			sent += n;
+	while (inject(v4v_sk(c->sk)->port, 0x5099, V4V_MSG_STREAM, "x", 1) > 0)
+		;	/* the last slots: junk the pump drops */
+	sock_release(a);	/* its FIN does not fit */
+	sock_release(l);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&v4v_stats.stream_lingered) - lingered, 1);
+	msleep(1200);		/* liveness checks c's peer, and finds its ring */
+
+	again = new_sock(test, SOCK_STREAM);
+	set_ring_size(test, again, SMALL_RING);
+	KUNIT_EXPECT_EQ(test, kernel_bind(again, (struct sockaddr *)&la, sizeof(la)),
+			-EADDRINUSE);	/* kept, and another size cannot adopt it */
+	sock_release(again);
+	again = new_sock(test, SOCK_STREAM);
+	KUNIT_EXPECT_EQ(test, kernel_bind(again, (struct sockaddr *)&la, sizeof(la)), 0);
+	KUNIT_EXPECT_EQ(test, kernel_listen(again, 4), 0);
+	mutex_unlock(&ring->rx_lock);
+
+	while ((n = recv_buf(c, buf, 65536, 0, NULL)) > 0)
+		got += n;
+	KUNIT_EXPECT_EQ(test, n, 0);	/* end of file, not ECONNRESET */
+	KUNIT_EXPECT_EQ(test, got, sent);
+	sock_release(c);
+	sock_release(again);
+}
+
 static struct kunit_case v4v_stream_end_cases[] = {
 	KUNIT_CASE(half_close),
 	KUNIT_CASE(close_eof_or_reset),
@@ -202,6 +253,7 @@ static struct kunit_case v4v_stream_end_cases[] = {
 	KUNIT_CASE(fin_waits_for_a_full_ring),
 	KUNIT_CASE(closed_peer_gone_reads_to_eof),
 	KUNIT_CASE(lingering_fin_keeps_its_ring),
+	KUNIT_CASE(server_fin_keeps_the_port),
 	KUNIT_CASE(v4v_stream_test_nothing_leaked),
 	{}
 };
