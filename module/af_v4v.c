@@ -13,7 +13,8 @@
  * no wildcard ring and no mac-permissive is needed), or done by the first
  * send (partner = V4V_PARTNER, default any).  Port 0 or V4V_PORT_ANY picks
  * a free port at random in [V4V_PORT_EPHEMERAL, V4V_PORT_ANY); a socket is
- * bound at most once and the ring lives until release.
+ * bound at most once and the ring lives until release (a stream port's may
+ * live on: stream_port.c).
  *
  * Only init_net: Xen domains are not network namespaces and one Argo ring
  * space belongs to the whole domain.
@@ -128,9 +129,7 @@ static void v4v_data_ready(struct v4v_ring *ring)
 
 /*
  * Bind to (port, partner) with a ring whose events go to data_ready(owner);
- * port 0 or V4V_PORT_ANY picks one.  A named port may be one whose ring a
- * closed connection's last word keeps registered: it is adopted.  Returns
- * 0 or a negative socket errno.
+ * port 0 or V4V_PORT_ANY picks one.  Returns 0 or a negative socket errno.
  */
 int v4v_bind_ring_locked(struct v4v_sock *vs, u32 port, u16 partner,
 			 void (*data_ready)(struct v4v_ring *ring), void *owner)
@@ -146,12 +145,8 @@ int v4v_bind_ring_locked(struct v4v_sock *vs, u32 port, u16 partner,
 		if (ephemeral)
 			port = V4V_PORT_EPHEMERAL +
 			       get_random_u32_below(V4V_PORT_ANY - V4V_PORT_EPHEMERAL);
-		/* A port picked at random is one nobody uses, not an orphan. */
-		ring = ephemeral ? NULL : v4v_ring_adopt(port, partner, vs->ring_len,
-							 data_ready, owner);
-		if (!ring)
-			ring = v4v_ring_create(port, partner, vs->ring_len, data_ready,
-					       owner, &err);
+		ring = v4v_ring_create(port, partner, vs->ring_len, data_ready,
+				       owner, &err);
 		if (ring || (err != -EADDRINUSE && err != -EEXIST))
 			break;
 	}

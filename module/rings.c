@@ -78,8 +78,7 @@ void v4v_rings_signal(void)
 	v4v_stat_inc(virqs);
 	rcu_read_lock();
 	list_for_each_entry_rcu(ring, &rings.list, node) {
-		/* Acquire: an adopter's owner is set before its data_ready. */
-		ready = smp_load_acquire(&ring->data_ready);
+		ready = READ_ONCE(ring->data_ready);	/* v4v_ring_orphan() */
 		if (v4v_ring_has_msg(&ring->view))
 			ready(ring);
 	}
@@ -149,7 +148,7 @@ static bool ring_in_use(u32 port, u16 partner)
  * @partner: the only domain allowed to send, or V4V_ARGO_DOMID_ANY
  * @len: data bytes (a multiple of 16, 48 to 16 MiB - 64)
  * @data_ready: wakes the owner's readers; called under rings.lock, from
- *	process context, until the last reference is put
+ *	process context, until the ring is orphaned or its last reference put
  * @owner: for data_ready's use
  * @err: set to a negative errno when NULL is returned
  *
@@ -178,7 +177,6 @@ struct v4v_ring *v4v_ring_create(u32 port, u16 partner, u32 len,
 	ring->partner = partner;
 	ring->npages = v4v_ring_npages(len);
 	ring->data_ready = data_ready;
-	ring->kind = data_ready;
 	ring->owner = owner;
 	/* Charged to the caller's memory cgroup: rings are up to 16 MiB each. */
 	mem = __vmalloc((size_t)ring->npages * V4V_ARGO_PAGE_SIZE,
@@ -248,7 +246,7 @@ static void ring_unread(struct v4v_ring *ring)
 }
 
 /**
- * v4v_ring_orphan - the owner goes; whoever keeps the ring does not read it
+ * v4v_ring_orphan - the owner goes: nobody adopts it, and events wake nobody
  * @ring: a ring the caller holds a reference on
  *
  * An event walk may still call the old data_ready() until a grace period
@@ -256,27 +254,41 @@ static void ring_unread(struct v4v_ring *ring)
  */
 void v4v_ring_orphan(struct v4v_ring *ring)
 {
+	mutex_lock(&rings.lock);
+	ring->adoptable = false;	/* the owner is about to be freed */
+	mutex_unlock(&rings.lock);
 	WRITE_ONCE(ring->data_ready, ring_unread);
 }
 
 /**
- * v4v_ring_adopt - take over an orphaned ring bound to the same port
+ * v4v_ring_adoptable - the socket that bound the owner is closing
+ * @ring: a ring the caller holds a reference on
+ *
+ * A stream port lives on after its socket while its accepted connections
+ * do or a FIN it owes lingers; a socket that binds the same port meanwhile
+ * may take it over.  The owner's release orphans the ring first.
+ */
+void v4v_ring_adoptable(struct v4v_ring *ring)
+{
+	mutex_lock(&rings.lock);
+	ring->adoptable = true;
+	mutex_unlock(&rings.lock);
+}
+
+/**
+ * v4v_ring_adopt - take over an adoptable ring bound to (port, partner)
  * @port: Argo port
  * @partner: the only domain allowed to send, or V4V_ARGO_DOMID_ANY
  * @len: data bytes the caller wants: the ring must have that many
- * @data_ready: the new owner's, of the kind the ring was created with
- * @owner: for data_ready's use
+ * @claim: takes a reference on ring->owner for the caller if it will do;
+ *	called under rings.lock, where an adoptable ring's owner is valid
+ * @arg: for claim
  *
- * A server that restarts binds its port again while a FIN its old
- * connections owe still keeps the port's ring registered: it gets that
- * ring, messages and all (those for connections that are gone are
- * dropped as any stray message is), rather than -EADDRINUSE.
- *
- * Return: the ring with a reference for the caller, or NULL (no such ring,
- * not orphaned, of another kind or length: v4v_ring_create() decides).
+ * Return: the ring with a reference for the caller, its owner claimed, or
+ * NULL (none, not adoptable, broken, of another length, or not claimed).
  */
 struct v4v_ring *v4v_ring_adopt(u32 port, u16 partner, u32 len,
-				void (*data_ready)(struct v4v_ring *ring), void *owner)
+				bool (*claim)(struct v4v_ring *ring, void *arg), void *arg)
 {
 	struct v4v_ring *ring, *found = NULL;
 
@@ -284,21 +296,14 @@ struct v4v_ring *v4v_ring_adopt(u32 port, u16 partner, u32 len,
 	list_for_each_entry(ring, &rings.list, node) {
 		if (ring->port != port || ring->partner != partner)
 			continue;
-		if (READ_ONCE(ring->data_ready) == ring_unread && ring->kind == data_ready &&
-		    ring->view.len == len && kref_get_unless_zero(&ring->ref))
+		if (ring->adoptable && ring->view.len == len && !READ_ONCE(ring->broken) &&
+		    claim(ring, arg)) {
+			ring->adoptable = false;
+			/* Listed, so the owner's reference is still held. */
+			kref_get(&ring->ref);
 			found = ring;
+		}
 		break;
-	}
-	if (found) {
-		/*
-		 * The old owner's data_ready may still run for a grace period
-		 * and read the new owner: the new owner is ready for that.
-		 */
-		WRITE_ONCE(found->owner, owner);
-		/* Release: the event walk that sees data_ready sees the owner. */
-		smp_store_release(&found->data_ready, data_ready);
-		if (v4v_ring_has_msg(&found->view))
-			data_ready(found);
 	}
 	mutex_unlock(&rings.lock);
 	return found;

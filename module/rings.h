@@ -5,15 +5,16 @@
  * the backend registers the memory with the hypervisor (or its emulation)
  * and calls v4v_rings_signal() when an Argo event (VIRQ) arrives.
  *
- * Lifetime: a ring is refcounted.  Its owner (a socket, or a debugfs file)
- * holds one reference and supplies data_ready(), which wakes the owner's
- * own wait queue: that queue lives as long as the owner, so a reader,
- * poll() or epoll never waits on memory that unbinding frees.  A reader that
- * sleeps takes its own reference; the last put unregisters the ring and
- * frees it, after which data_ready() is never called again.  An owner that
- * goes while others keep the ring registered (a closed connection's FIN
- * still lingering) orphans it first: from then on its events wake nobody,
- * until a new owner of the same kind binds the same port and adopts it.
+ * Lifetime: a ring is refcounted.  Its owner (a datagram socket or a stream
+ * port) holds one reference and supplies data_ready(), which wakes the
+ * owner's own wait queue: that queue lives as long as the owner, so a
+ * reader, poll() or epoll never waits on memory that unbinding frees.  A
+ * reader that sleeps takes its own reference; the last put unregisters the
+ * ring and frees it, after which data_ready() is never called again.  An
+ * owner that goes while others still hold the ring orphans it first: from
+ * then on its events wake nobody.  A stream port outlives the socket that
+ * bound it while a FIN it owes lingers; a socket that binds the same port
+ * meanwhile may adopt the port, ring and all (v4v_ring_adopt()).
  */
 #ifndef _V4V_RINGS_H
 #define _V4V_RINGS_H
@@ -44,8 +45,7 @@ struct v4v_ring {
 	 */
 	void (*data_ready)(struct v4v_ring *ring);
 	void *owner;			/* for data_ready */
-	/* data_ready at creation: only an owner of that kind may adopt it. */
-	void (*kind)(struct v4v_ring *ring);
+	bool adoptable;			/* rings.lock: see v4v_ring_adoptable() */
 
 	struct kref ref;		/* the owner's, plus one per sleeping reader */
 	struct list_head node;		/* in the registered list; rings.lock, RCU */
@@ -63,8 +63,9 @@ void v4v_rings_exit(void);
 struct v4v_ring *v4v_ring_create(u32 port, u16 partner, u32 len,
 				 void (*data_ready)(struct v4v_ring *ring),
 				 void *owner, int *err);
+void v4v_ring_adoptable(struct v4v_ring *ring);
 struct v4v_ring *v4v_ring_adopt(u32 port, u16 partner, u32 len,
-				void (*data_ready)(struct v4v_ring *ring), void *owner);
+				bool (*claim)(struct v4v_ring *ring, void *arg), void *arg);
 void v4v_ring_put(struct v4v_ring *ring);
 void v4v_ring_orphan(struct v4v_ring *ring);
 

@@ -382,9 +382,14 @@ static int stream_release(struct socket *sock)
 	drop_children(&children);
 	if (listener)
 		sock_put(listener);	/* the port's reference */
-	/* The ring goes first: the port's own reference must be its last. */
-	if (ring)
+	/*
+	 * The ring goes first: the port's own reference must be its last.  A
+	 * port its children or a lingering FIN keep may be bound again.
+	 */
+	if (ring) {
+		v4v_ring_adoptable(ring);
 		v4v_ring_put(ring);
+	}
 	if (sp)
 		v4v_sport_put(sp);
 	sock->sk = NULL;

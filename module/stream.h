@@ -27,10 +27,11 @@
 struct v4v_ring;
 
 struct v4v_sport {
-	struct kref ref;		/* its binder, and one per child */
+	struct kref ref;		/* binder, children, lingering FINs, pump */
 	struct v4v_ring *ring;		/* set once registered (release/acquire) */
 	u32 port;
 	u16 partner;
+	int type;			/* of the sockets it serves */
 	struct work_struct pump;	/* drains the ring into connections */
 	struct delayed_work later;	/* the pump, after an owner left */
 	struct rcu_work free_work;	/* after the last event may look at us */
@@ -103,7 +104,7 @@ u32 v4v_stream_peer_max(u16 domain, u32 port);
 void v4v_stream_live_add(struct sock *sk);
 void v4v_stream_live_del(struct sock *sk);
 void v4v_stream_linger(const struct v4v_argo_send_addr *addr, const void *msg, u32 len,
-		       struct v4v_ring *ring);
+		       struct v4v_sport *sp);
 void v4v_stream_live_init(void);
 void v4v_stream_live_exit(void);
 

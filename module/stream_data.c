@@ -543,13 +543,13 @@ void v4v_stream_retry_owed(struct sock *sk)
 /*
  * sk is closing with a FIN or RST still owed: leave it to be retried, or
  * the peer waits for ever (its ring was full; the liveness check does not
- * help while our port lives on, a listener's).  The port's ring may go
- * before the message is sent (a client's goes with the client, a
- * listener's with the listener), and the peer's liveness check would find
- * it gone first and read ECONNRESET where the FIN says end of file: the
- * message keeps the ring registered until it is sent.  A server that
- * restarts meanwhile adopts that ring when it binds the port again
- * (v4v_ring_adopt()).  lock_sock held.
+ * help while our port lives on, a listener's).  The port may go before
+ * the message is sent (a client's goes with the client, a listener's with
+ * the listener and its children), and the peer's liveness check would
+ * find its ring gone first and read ECONNRESET where the FIN says end of
+ * file: the message keeps the port until it is sent.  A server that
+ * restarts meanwhile adopts the port when it binds it again.  lock_sock
+ * held.
  */
 void v4v_stream_linger_owed(struct sock *sk)
 {
@@ -561,7 +561,7 @@ void v4v_stream_linger_owed(struct sock *sk)
 	sock_owned_by_me(sk);
 	if (st->rst_owed || st->fin_owed) {
 		len = fill_hdr(sk, st->rst_owed ? V4V_STREAM_RST : V4V_STREAM_FIN, buf);
-		v4v_stream_linger(&a, buf, len, st->sport ? st->sport->ring : NULL);
+		v4v_stream_linger(&a, buf, len, st->sport);
 	}
 	st->rst_owed = false;
 	st->fin_owed = false;

@@ -15,9 +15,11 @@
  * a full ring) and restarts stalled ports.  A connection closed while its
  * FIN or RST was owed leaves the message behind, retried for
  * V4V_LINGER_TIME: else its peer would wait for an end that never comes.
- * The message keeps its port's ring registered until it is sent: the
- * peer's liveness check would otherwise find the ring gone first, and the
- * peer would read ECONNRESET where the FIN says end of file.
+ * The message keeps its port, and so the port's ring, until it is sent:
+ * the peer's liveness check would otherwise find the ring gone first, and
+ * the peer would read ECONNRESET where the FIN says end of file.  The port
+ * goes on refusing new connections meanwhile, unless a socket binds it
+ * again and adopts it.
  *
  * Locking: stream_live.lock (spin) guards both lists; each connection is
  * handled under its own lock_sock, never while holding stream_live.lock.
@@ -44,7 +46,7 @@
 /* A FIN or RST a closed connection still owes its peer. */
 struct v4v_linger {
 	struct list_head node;
-	struct v4v_ring *ring;		/* our port's, kept registered; or NULL */
+	struct v4v_sport *sport;	/* our port, kept with its ring; or NULL */
 	struct v4v_argo_send_addr addr;
 	unsigned long until;
 	u32 len;
@@ -64,25 +66,25 @@ static struct {
  * @addr: from our port to the peer's
  * @msg: the message (a stream header, no payload)
  * @len: its length
- * @ring: the ring of our port (addr->src), kept until the message is sent
+ * @sp: our port (addr->src), or NULL; kept until the message is sent
  */
 void v4v_stream_linger(const struct v4v_argo_send_addr *addr, const void *msg, u32 len,
-		       struct v4v_ring *ring)
+		       struct v4v_sport *sp)
 {
 	struct v4v_linger *l = kmalloc(struct_size(l, msg, len), GFP_KERNEL);
 
 	if (!l)
 		return;		/* the peer's liveness check still ends it */
 	v4v_stat_inc(stream_lingered);
-	l->ring = ring;
+	l->sport = sp;
 	l->addr = *addr;
 	l->until = jiffies + V4V_LINGER_TIME;
 	l->len = len;
 	memcpy(l->msg, msg, len);
 	spin_lock(&stream_live.lock);
 	if (stream_live.nlinger < V4V_LINGER_MAX) {
-		if (ring)
-			v4v_ring_get(ring);
+		if (sp)
+			kref_get(&sp->ref);	/* the caller holds one */
 		list_add_tail(&l->node, &stream_live.lingering);
 		stream_live.nlinger++;
 		l = NULL;
@@ -95,8 +97,8 @@ void v4v_stream_linger(const struct v4v_argo_send_addr *addr, const void *msg, u
 /* Done with l: sent, timed out or given up.  May sleep (the last put). */
 static void linger_free(struct v4v_linger *l)
 {
-	if (l->ring)
-		v4v_ring_put(l->ring);
+	if (l->sport)
+		v4v_sport_put(l->sport);
 	kfree(l);
 }
 

@@ -21,9 +21,12 @@
  * anything else is dropped and counted, and answered with RST where a
  * connection would have been refused.
  *
- * Lifetime: the port holds a ring reference; its binder and every child
- * hold a port reference.  The last put frees it after an RCU grace period,
- * since the ring's event walk may still queue the pump until then.
+ * Lifetime: the port holds a ring reference; its binder, every child and
+ * every FIN it still owes (stream_live.c) hold a port reference.  A port
+ * whose binder closed refuses new connections, and a socket of the same
+ * type that binds it again with the same ring size adopts it.  The last
+ * put frees it after an RCU grace period, since the ring's event walk may
+ * still queue the pump until then.
  * Locking: see stream.h.
  */
 #include <linux/jhash.h>
@@ -821,8 +824,7 @@ bool v4v_sport_has_msg(struct v4v_sport *sp)
 /* The ring has messages; any context, under RCU (see rings.h). */
 static void sport_data_ready(struct v4v_ring *ring)
 {
-	/* Adoption may change the owner under us: either port may be told. */
-	struct v4v_sport *sp = READ_ONCE(ring->owner);
+	struct v4v_sport *sp = ring->owner;
 
 	if (hand_over(sp) || owner_will_look(sp))
 		return;
@@ -854,9 +856,9 @@ static void sport_release(struct kref *ref)
 
 	WARN_ON(!list_empty(&sp->accept_q) || !hash_empty(sp->conns) || sp->listener);
 	/*
-	 * Unregisters the ring, unless a lingering FIN keeps it (then its
-	 * events go nowhere from now on); events may reach us for a grace
-	 * period either way.
+	 * Nobody may adopt us now, and the ring goes (its events wake nobody
+	 * if a reader asleep on it keeps it a moment longer); events may
+	 * reach us for a grace period either way.
 	 */
 	if (sp->ring) {
 		v4v_ring_orphan(sp->ring);
@@ -869,6 +871,38 @@ static void sport_release(struct kref *ref)
 void v4v_sport_put(struct v4v_sport *sp)
 {
 	kref_put(&sp->ref, sport_release);
+}
+
+/*
+ * Under rings.lock, where an adoptable ring's port is still alive (its
+ * release orphans the ring first): a port for sockets of sk's type, and
+ * not being released already.
+ */
+static bool sport_claim(struct v4v_ring *ring, void *arg)
+{
+	struct v4v_sport *sp = ring->owner;
+	const struct sock *sk = arg;
+
+	return sp->type == sk->sk_type && kref_get_unless_zero(&sp->ref);
+}
+
+/*
+ * Bind to a port whose socket closed but which lives on, for the
+ * connections it accepted or a FIN it owes: a server that restarts gets
+ * its port back at once, and what it left goes on as it was.
+ */
+static bool sport_adopt(struct v4v_sock *vs, u32 port, u16 partner)
+{
+	struct v4v_ring *ring = v4v_ring_adopt(port, partner, vs->ring_len, sport_claim,
+					       &vs->sk);
+
+	if (!ring)
+		return false;
+	vs->ring = ring;
+	vs->port = port;
+	vs->partner = partner;
+	vs->st.sport = ring->owner;
+	return true;
 }
 
 /**
@@ -887,6 +921,8 @@ int v4v_stream_bind_locked(struct v4v_sock *vs, u32 port, u16 partner)
 	sock_owned_by_me(&vs->sk);
 	if (vs->ring)
 		return -EINVAL;
+	if (port && port != V4V_PORT_ANY && sport_adopt(vs, port, partner))
+		return 0;
 	sp = kzalloc(sizeof(*sp), GFP_KERNEL_ACCOUNT);
 	if (!sp)
 		return -ENOMEM;
@@ -904,6 +940,7 @@ int v4v_stream_bind_locked(struct v4v_sock *vs, u32 port, u16 partner)
 	}
 	sp->port = vs->port;
 	sp->partner = vs->partner;
+	sp->type = vs->sk.sk_type;
 	v4v_ring_get(vs->ring);
 	/* Release: the pump that sees the ring sees it initialised. */
 	smp_store_release(&sp->ring, vs->ring);
@@ -922,6 +959,12 @@ int v4v_sport_wq_init(void)
 
 void v4v_sport_wq_exit(void)
 {
-	rcu_barrier();		/* every port's free work is queued */
+	/*
+	 * A pump may drop a port's last reference (a lingering FIN's port
+	 * gets messages until its last put): let every pump finish, then
+	 * every port's free work is queued after a grace period.
+	 */
+	flush_workqueue(v4v_stream_wq);
+	rcu_barrier();
 	destroy_workqueue(v4v_stream_wq);
 }

@@ -157,7 +157,7 @@ static void closed_peer_gone_reads_to_eof(struct kunit *test)
 }
 
 /*
- * A client whose FIN met a full ring at close keeps its ring registered
+ * A client whose FIN met a full ring at close keeps its port and ring
  * until the FIN is in: the reader's liveness check must not find the ring
  * gone first, or the reader gets ECONNRESET where the FIN says end of file.
  */
@@ -175,18 +175,18 @@ static void lingering_fin_keeps_its_ring(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, kernel_bind(l, (struct sockaddr *)&la, sizeof(la)), 0);
 	KUNIT_ASSERT_EQ(test, kernel_listen(l, 4), 0);
 	pair(test, l, 0x501f, SOCK_STREAM, &c, &a);
-	/* Nobody drains the listener's ring meanwhile. */
+	/* The listener's ring stays full (nobody drains it) over liveness. */
 	ring = v4v_sk(l->sk)->ring;
-	mutex_lock(&ring->rx_lock);
+	mutex_lock_nested(&ring->rx_lock, SINGLE_DEPTH_NESTING);
 	for (size = 65536; size; size /= 4)
 		while ((n = send_buf(c, buf, size, MSG_DONTWAIT)) > 0)
 			sent += n;
 	while (inject(0x501f, 0x5099, V4V_MSG_STREAM, "x", 1) > 0)
 		;	/* the last slots: junk the pump drops */
 	sock_release(c);	/* its FIN does not fit */
-	mutex_unlock(&ring->rx_lock);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&v4v_stats.stream_lingered) - lingered, 1);
-	msleep(1200);		/* liveness checks a's peer, and the FIN goes in */
+	msleep(1200);		/* liveness checks a's peer, and finds its ring */
+	mutex_unlock(&ring->rx_lock);
 	while ((n = recv_buf(a, buf, 65536, 0, NULL)) > 0)
 		got += n;
 	KUNIT_EXPECT_EQ(test, n, 0);	/* end of file, not ECONNRESET */
@@ -197,13 +197,13 @@ static void lingering_fin_keeps_its_ring(struct kunit *test)
 
 /*
  * A server that closes a connection whose FIN meets a full ring, and then
- * its listener, keeps the listener's ring registered until the FIN is in,
- * so the client reads end of file, not ECONNRESET; a server binding the
- * port again meanwhile adopts that ring if it asks for the same size.
+ * its listener, keeps the port until the FIN is in, so the client reads
+ * end of file, not ECONNRESET.  Meanwhile the port refuses connections,
+ * and a server that binds it again (with the same ring size) adopts it.
  */
 static void server_fin_keeps_the_port(struct kunit *test)
 {
-	struct socket *l = listener(test, SOCK_STREAM, 0x5020, 4), *c, *a, *again;
+	struct socket *l = listener(test, SOCK_STREAM, 0x5020, 4), *c, *a, *again, *d, *e;
 	struct sockaddr_v4v la = v4v_test_addr(0, 0x5020);
 	u8 *buf = kunit_kzalloc(test, 65536, GFP_KERNEL);
 	s64 lingered = atomic64_read(&v4v_stats.stream_lingered);
@@ -215,9 +215,12 @@ static void server_fin_keeps_the_port(struct kunit *test)
 	set_ring_size(test, c, SMALL_RING);
 	KUNIT_ASSERT_EQ(test, do_connect(c, 0x5020, 0), 0);
 	KUNIT_ASSERT_EQ(test, kernel_accept(l, &a, 0), 0);
-	/* The client's ring stays full (nobody drains it) until the end. */
+	/*
+	 * The client's ring stays full (nobody drains it) until the end.  The
+	 * sockets used meanwhile take their own rings' locks: a subclass.
+	 */
 	ring = v4v_sk(c->sk)->ring;
-	mutex_lock(&ring->rx_lock);
+	mutex_lock_nested(&ring->rx_lock, SINGLE_DEPTH_NESTING);
 	for (size = 65536; size; size /= 4)
 		while ((n = send_buf(a, buf, size, MSG_DONTWAIT)) > 0)
 			sent += n;
@@ -227,6 +230,9 @@ static void server_fin_keeps_the_port(struct kunit *test)
 	sock_release(l);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&v4v_stats.stream_lingered) - lingered, 1);
 	msleep(1200);		/* liveness checks c's peer, and finds its ring */
+	d = new_sock(test, SOCK_STREAM);
+	KUNIT_EXPECT_EQ(test, do_connect(d, 0x5020, 0), -ECONNREFUSED);
+	sock_release(d);
 
 	again = new_sock(test, SOCK_STREAM);
 	set_ring_size(test, again, SMALL_RING);
@@ -236,6 +242,11 @@ static void server_fin_keeps_the_port(struct kunit *test)
 	again = new_sock(test, SOCK_STREAM);
 	KUNIT_EXPECT_EQ(test, kernel_bind(again, (struct sockaddr *)&la, sizeof(la)), 0);
 	KUNIT_EXPECT_EQ(test, kernel_listen(again, 4), 0);
+	pair(test, again, 0x5020, SOCK_STREAM, &d, &e);
+	KUNIT_EXPECT_EQ(test, send_buf(d, "hi", 2, 0), 2);
+	KUNIT_EXPECT_EQ(test, recv_buf(e, buf, 2, MSG_WAITALL, NULL), 2);
+	sock_release(d);
+	sock_release(e);
 	mutex_unlock(&ring->rx_lock);
 
 	while ((n = recv_buf(c, buf, 65536, 0, NULL)) > 0)
@@ -246,6 +257,38 @@ static void server_fin_keeps_the_port(struct kunit *test)
 	sock_release(again);
 }
 
+/*
+ * A listener closed while its accepted connections live on: a new
+ * listener binds the port at once, and old and new connections share it.
+ */
+static void rebind_while_children_live(struct kunit *test)
+{
+	struct socket *l = listener(test, SOCK_STREAM, 0x5021, 4), *c, *a, *c2, *a2;
+	struct sockaddr_v4v la = v4v_test_addr(0, 0x5021);
+	char buf[4];
+
+	pair(test, l, 0x5021, SOCK_STREAM, &c, &a);
+	sock_release(l);
+	l = new_sock(test, SOCK_SEQPACKET);
+	/* Another socket type cannot take a stream port. */
+	KUNIT_EXPECT_EQ(test, kernel_bind(l, (struct sockaddr *)&la, sizeof(la)), -EADDRINUSE);
+	sock_release(l);
+	l = listener(test, SOCK_STREAM, 0x5021, 4);
+	pair(test, l, 0x5021, SOCK_STREAM, &c2, &a2);
+	KUNIT_EXPECT_EQ(test, send_buf(c, "old", 3, 0), 3);
+	KUNIT_EXPECT_EQ(test, send_buf(c2, "new", 3, 0), 3);
+	KUNIT_EXPECT_EQ(test, recv_buf(a2, buf, 3, MSG_WAITALL, NULL), 3);
+	KUNIT_EXPECT_EQ(test, memcmp(buf, "new", 3), 0);
+	KUNIT_EXPECT_EQ(test, recv_buf(a, buf, 3, MSG_WAITALL, NULL), 3);
+	KUNIT_EXPECT_EQ(test, memcmp(buf, "old", 3), 0);
+	sock_release(a);
+	KUNIT_EXPECT_EQ(test, recv_buf(c, buf, 3, 0, NULL), 0);
+	sock_release(c);
+	sock_release(a2);
+	sock_release(c2);
+	sock_release(l);
+}
+
 static struct kunit_case v4v_stream_end_cases[] = {
 	KUNIT_CASE(half_close),
 	KUNIT_CASE(close_eof_or_reset),
@@ -254,6 +297,7 @@ static struct kunit_case v4v_stream_end_cases[] = {
 	KUNIT_CASE(closed_peer_gone_reads_to_eof),
 	KUNIT_CASE(lingering_fin_keeps_its_ring),
 	KUNIT_CASE(server_fin_keeps_the_port),
+	KUNIT_CASE(rebind_while_children_live),
 	KUNIT_CASE(v4v_stream_test_nothing_leaked),
 	{}
 };

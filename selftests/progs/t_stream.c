@@ -406,6 +406,54 @@ static void stream_malformed_and_spoofed(void)
 	close(fd);
 }
 
+/* A listener of this domain's own on port; exits the test if it cannot. */
+static int listen_here(uint32_t port)
+{
+	int fd = sk_stream(SOCK_STREAM);
+
+	T_EQ(sk_bind(fd, V4V_DOMID_ANY, port), 0);
+	T_EQ(listen(fd, 4), 0);
+	return fd;
+}
+
+/* A connection from here to here, both ends: *c connects, *a accepted. */
+static void pair_here(int l, uint32_t port, int *c, int *a)
+{
+	*c = sk_stream(SOCK_STREAM);
+	T_EQ(sk_connect(*c, g_domid, port), 0);
+	*a = accept(l, NULL, NULL);
+	T_ASSERT(*a >= 0, "accept: %s", strerror(errno));
+}
+
+/*
+ * A server that closes its listener and starts again binds its port at
+ * once (no EADDRINUSE while its old connection lives), and the old
+ * connection goes on beside the new one.
+ */
+static void stream_restarted_server_keeps_its_port(void)
+{
+	const uint32_t port = 0x5110;
+	int l = listen_here(port), c, a, c2, a2;
+	char got[4];
+
+	pair_here(l, port, &c, &a);
+	close(l);
+	l = listen_here(port);
+	pair_here(l, port, &c2, &a2);
+	T_EQ(write_full(c, "old", 3), 3);
+	T_EQ(write_full(c2, "new", 3), 3);
+	T_EQ(read_full(a2, got, 3), 3);
+	T_ASSERT(!memcmp(got, "new", 3), "the new connection read %.3s", got);
+	T_EQ(read_full(a, got, 3), 3);
+	T_ASSERT(!memcmp(got, "old", 3), "the old connection read %.3s", got);
+	close(a);
+	T_EQ(read(c, got, sizeof(got)), 0);	/* end of file */
+	close(c);
+	close(a2);
+	close(c2);
+	close(l);
+}
+
 const struct t_case t_stream_cases[] = {
 	{ "stream_bulk_to_server", T_ANY, 600, stream_bulk_to_server },
 	{ "stream_bulk_from_server", T_ANY, 600, stream_bulk_from_server },
@@ -419,5 +467,7 @@ const struct t_case t_stream_cases[] = {
 	{ "stream_epipe_and_sigpipe", T_ANY, 0, stream_epipe_and_sigpipe },
 	{ "seqpacket_keeps_boundaries", T_ANY, 0, seqpacket_keeps_boundaries },
 	{ "stream_malformed_and_spoofed", T_ANY, 0, stream_malformed_and_spoofed },
+	{ "stream_restarted_server_keeps_its_port", T_ANY, 0,
+	  stream_restarted_server_keeps_its_port },
 };
 const size_t t_stream_count = sizeof(t_stream_cases) / sizeof(t_stream_cases[0]);
