@@ -105,6 +105,7 @@ void v4v_stream_live_add(struct sock *sk);
 void v4v_stream_live_del(struct sock *sk);
 void v4v_stream_linger(const struct v4v_argo_send_addr *addr, const void *msg, u32 len,
 		       struct v4v_sport *sp);
+bool v4v_stream_lingers(u32 local_port, u16 domain, u32 port, u32 conid);
 void v4v_stream_live_init(void);
 void v4v_stream_live_exit(void);
 

@@ -94,6 +94,35 @@ void v4v_stream_linger(const struct v4v_argo_send_addr *addr, const void *msg, u
 	queue_delayed_work(system_wq, &stream_live.work, LIVE_PERIOD);
 }
 
+/**
+ * v4v_stream_lingers - a closed connection's last word still waits to go
+ * @local_port: our port
+ * @domain: the peer's domain
+ * @port: the peer's port
+ * @conid: the connection
+ *
+ * What the peer sends meanwhile is not answered with RST: the RST would
+ * overtake the FIN, and the peer would read ECONNRESET, not end of file.
+ */
+bool v4v_stream_lingers(u32 local_port, u16 domain, u32 port, u32 conid)
+{
+	struct v4v_stream_hdr hdr;
+	struct v4v_linger *l;
+	bool found = false;
+
+	spin_lock(&stream_live.lock);
+	list_for_each_entry(l, &stream_live.lingering, node) {
+		memcpy(&hdr, l->msg, sizeof(hdr));
+		if (l->addr.src.aport == local_port && l->addr.dst.domain_id == domain &&
+		    l->addr.dst.aport == port && hdr.conid == conid) {
+			found = true;
+			break;
+		}
+	}
+	spin_unlock(&stream_live.lock);
+	return found;
+}
+
 /* Done with l: sent, timed out or given up.  May sleep (the last put). */
 static void linger_free(struct v4v_linger *l)
 {

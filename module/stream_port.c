@@ -642,7 +642,8 @@ static bool pump_one(struct v4v_sport *sp, struct v4v_ring *ring,
 		struct v4v_st_step step = v4v_st_step(V4V_ST_CLOSED, h.ev);
 
 		v4v_stat_inc(stream_dropped);
-		if (step.actions & V4V_ACT_SEND_RST)
+		if ((step.actions & V4V_ACT_SEND_RST) &&
+		    !v4v_stream_lingers(sp->port, m->src_domain, m->src_port, h.hdr.conid))
 			v4v_stream_send_rst(sp, m->src_domain, m->src_port, h.hdr.conid);
 		return true;
 	}

@@ -159,7 +159,8 @@ static void closed_peer_gone_reads_to_eof(struct kunit *test)
 /*
  * A client whose FIN met a full ring at close keeps its port and ring
  * until the FIN is in: the reader's liveness check must not find the ring
- * gone first, or the reader gets ECONNRESET where the FIN says end of file.
+ * gone first, nor may what the reader sends meanwhile be answered with an
+ * RST, or the reader gets ECONNRESET where the FIN says end of file.
  */
 static void lingering_fin_keeps_its_ring(struct kunit *test)
 {
@@ -187,8 +188,12 @@ static void lingering_fin_keeps_its_ring(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic64_read(&v4v_stats.stream_lingered) - lingered, 1);
 	msleep(1200);		/* liveness checks a's peer, and finds its ring */
 	mutex_unlock(&ring->rx_lock);
-	while ((n = recv_buf(a, buf, 65536, 0, NULL)) > 0)
+	while ((n = recv_buf(a, buf, 65536, 0, NULL)) > 0) {
+		/* Not answered with an RST that would overtake the FIN. */
+		if (!got)
+			KUNIT_EXPECT_EQ(test, send_buf(a, "x", 1, MSG_NOSIGNAL), 1);
 		got += n;
+	}
 	KUNIT_EXPECT_EQ(test, n, 0);	/* end of file, not ECONNRESET */
 	KUNIT_EXPECT_EQ(test, got, sent);
 	sock_release(a);
@@ -249,8 +254,12 @@ static void server_fin_keeps_the_port(struct kunit *test)
 	sock_release(e);
 	mutex_unlock(&ring->rx_lock);
 
-	while ((n = recv_buf(c, buf, 65536, 0, NULL)) > 0)
+	while ((n = recv_buf(c, buf, 65536, 0, NULL)) > 0) {
+		/* Not answered with an RST that would overtake the FIN. */
+		if (!got)
+			KUNIT_EXPECT_EQ(test, send_buf(c, "x", 1, MSG_NOSIGNAL), 1);
 		got += n;
+	}
 	KUNIT_EXPECT_EQ(test, n, 0);	/* end of file, not ECONNRESET */
 	KUNIT_EXPECT_EQ(test, got, sent);
 	sock_release(c);
