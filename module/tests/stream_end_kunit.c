@@ -157,6 +157,40 @@ static void closed_peer_gone_reads_to_eof(struct kunit *test)
 }
 
 /*
+ * sender fills the ring of the port at (0, port), which the caller keeps
+ * from being drained, to its last slot.  Returns the bytes sent.
+ */
+static int fill_ring(struct socket *sender, u32 port, u8 *buf)
+{
+	int n, sent = 0, size;
+
+	for (size = 65536; size; size /= 4)
+		while ((n = send_buf(sender, buf, size, MSG_DONTWAIT)) > 0)
+			sent += n;
+	while (inject(port, 0x5099, V4V_MSG_STREAM, "x", 1) > 0)
+		;	/* the last slots: junk the pump drops */
+	return sent;
+}
+
+/*
+ * Read s to the end its peer's lingering FIN brings: end of file, not
+ * ECONNRESET.  A byte sent after the first read must not be answered with
+ * an RST that would overtake the FIN.  Returns the bytes read.
+ */
+static int read_to_fin(struct kunit *test, struct socket *s, u8 *buf)
+{
+	int n, got = 0;
+
+	while ((n = recv_buf(s, buf, 65536, 0, NULL)) > 0) {
+		if (!got)
+			KUNIT_EXPECT_EQ(test, send_buf(s, "x", 1, MSG_NOSIGNAL), 1);
+		got += n;
+	}
+	KUNIT_EXPECT_EQ(test, n, 0);
+	return got;
+}
+
+/*
  * A client whose FIN met a full ring at close keeps its port and ring
  * until the FIN is in: the reader's liveness check must not find the ring
  * gone first, nor may what the reader sends meanwhile be answered with an
@@ -168,8 +202,8 @@ static void lingering_fin_keeps_its_ring(struct kunit *test)
 	struct sockaddr_v4v la = v4v_test_addr(0, 0x501f);
 	u8 *buf = kunit_kzalloc(test, 65536, GFP_KERNEL);
 	s64 lingered = atomic64_read(&v4v_stats.stream_lingered);
-	int n, sent = 0, got = 0, size;
 	struct v4v_ring *ring;
+	int sent;
 
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 	set_ring_size(test, l, SMALL_RING);
@@ -179,23 +213,12 @@ static void lingering_fin_keeps_its_ring(struct kunit *test)
 	/* The listener's ring stays full (nobody drains it) over liveness. */
 	ring = v4v_sk(l->sk)->ring;
 	mutex_lock_nested(&ring->rx_lock, SINGLE_DEPTH_NESTING);
-	for (size = 65536; size; size /= 4)
-		while ((n = send_buf(c, buf, size, MSG_DONTWAIT)) > 0)
-			sent += n;
-	while (inject(0x501f, 0x5099, V4V_MSG_STREAM, "x", 1) > 0)
-		;	/* the last slots: junk the pump drops */
+	sent = fill_ring(c, 0x501f, buf);
 	sock_release(c);	/* its FIN does not fit */
 	KUNIT_EXPECT_EQ(test, atomic64_read(&v4v_stats.stream_lingered) - lingered, 1);
 	msleep(1200);		/* liveness checks a's peer, and finds its ring */
 	mutex_unlock(&ring->rx_lock);
-	while ((n = recv_buf(a, buf, 65536, 0, NULL)) > 0) {
-		/* Not answered with an RST that would overtake the FIN. */
-		if (!got)
-			KUNIT_EXPECT_EQ(test, send_buf(a, "x", 1, MSG_NOSIGNAL), 1);
-		got += n;
-	}
-	KUNIT_EXPECT_EQ(test, n, 0);	/* end of file, not ECONNRESET */
-	KUNIT_EXPECT_EQ(test, got, sent);
+	KUNIT_EXPECT_EQ(test, read_to_fin(test, a, buf), sent);
 	sock_release(a);
 	sock_release(l);
 }
@@ -212,8 +235,8 @@ static void server_fin_keeps_the_port(struct kunit *test)
 	struct sockaddr_v4v la = v4v_test_addr(0, 0x5020);
 	u8 *buf = kunit_kzalloc(test, 65536, GFP_KERNEL);
 	s64 lingered = atomic64_read(&v4v_stats.stream_lingered);
-	int n, sent = 0, got = 0, size;
 	struct v4v_ring *ring;
+	int sent;
 
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 	c = new_sock(test, SOCK_STREAM);
@@ -226,11 +249,7 @@ static void server_fin_keeps_the_port(struct kunit *test)
 	 */
 	ring = v4v_sk(c->sk)->ring;
 	mutex_lock_nested(&ring->rx_lock, SINGLE_DEPTH_NESTING);
-	for (size = 65536; size; size /= 4)
-		while ((n = send_buf(a, buf, size, MSG_DONTWAIT)) > 0)
-			sent += n;
-	while (inject(v4v_sk(c->sk)->port, 0x5099, V4V_MSG_STREAM, "x", 1) > 0)
-		;	/* the last slots: junk the pump drops */
+	sent = fill_ring(a, v4v_sk(c->sk)->port, buf);
 	sock_release(a);	/* its FIN does not fit */
 	sock_release(l);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&v4v_stats.stream_lingered) - lingered, 1);
@@ -254,14 +273,7 @@ static void server_fin_keeps_the_port(struct kunit *test)
 	sock_release(e);
 	mutex_unlock(&ring->rx_lock);
 
-	while ((n = recv_buf(c, buf, 65536, 0, NULL)) > 0) {
-		/* Not answered with an RST that would overtake the FIN. */
-		if (!got)
-			KUNIT_EXPECT_EQ(test, send_buf(c, "x", 1, MSG_NOSIGNAL), 1);
-		got += n;
-	}
-	KUNIT_EXPECT_EQ(test, n, 0);	/* end of file, not ECONNRESET */
-	KUNIT_EXPECT_EQ(test, got, sent);
+	KUNIT_EXPECT_EQ(test, read_to_fin(test, c, buf), sent);
 	sock_release(c);
 	sock_release(again);
 }
