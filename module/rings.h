@@ -13,8 +13,9 @@
  * ring and frees it, after which data_ready() is never called again.  An
  * owner that goes while others still hold the ring orphans it first: from
  * then on its events wake nobody.  A stream port outlives the socket that
- * bound it while a FIN it owes lingers; a socket that binds the same port
- * meanwhile may adopt the port, ring and all (v4v_ring_adopt()).
+ * bound it while its connections or a FIN it owes keep it; a socket that
+ * binds the same port meanwhile may adopt the port, ring and all
+ * (v4v_ring_adopt()).
  */
 #ifndef _V4V_RINGS_H
 #define _V4V_RINGS_H
