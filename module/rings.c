@@ -72,15 +72,13 @@ void v4v_rings_notify(void)
 /* Called by the backend for every Argo event; any context, even hardirq. */
 void v4v_rings_signal(void)
 {
-	void (*ready)(struct v4v_ring *ring);
 	struct v4v_ring *ring;
 
 	v4v_stat_inc(virqs);
 	rcu_read_lock();
 	list_for_each_entry_rcu(ring, &rings.list, node) {
-		ready = READ_ONCE(ring->data_ready);	/* v4v_ring_orphan() */
 		if (v4v_ring_has_msg(&ring->view))
-			ready(ring);
+			ring->data_ready(ring);
 	}
 	rcu_read_unlock();
 
@@ -148,7 +146,7 @@ static bool ring_in_use(u32 port, u16 partner)
  * @partner: the only domain allowed to send, or V4V_ARGO_DOMID_ANY
  * @len: data bytes (a multiple of 16, 48 to 16 MiB - 64)
  * @data_ready: wakes the owner's readers; called under rings.lock, from
- *	process context, until the ring is orphaned or its last reference put
+ *	process context, until the last reference is put
  * @owner: for data_ready's use
  * @err: set to a negative errno when NULL is returned
  *
@@ -240,38 +238,20 @@ static void ring_release(struct kref *ref)
 	call_rcu(&ring->rcu, ring_free_rcu);
 }
 
-/* The events of a ring nobody reads: its messages wait for the last put. */
-static void ring_unread(struct v4v_ring *ring)
-{
-}
-
 /**
- * v4v_ring_orphan - the owner goes: nobody adopts it, and events wake nobody
+ * v4v_ring_set_adoptable - whether another socket may take the owner over
  * @ring: a ring the caller holds a reference on
+ * @adoptable: true once the socket that bound the owner closes (a stream
+ *	port lives on while its accepted connections or a FIN it owes keep
+ *	it), false when the owner is released
  *
- * An event walk may still call the old data_ready() until a grace period
- * has passed, so the owner must stay valid that long.
+ * v4v_ring_adopt() looks at the owner of an adoptable ring: the owner must
+ * clear this before it is freed.
  */
-void v4v_ring_orphan(struct v4v_ring *ring)
+void v4v_ring_set_adoptable(struct v4v_ring *ring, bool adoptable)
 {
 	mutex_lock(&rings.lock);
-	ring->adoptable = false;	/* the owner is about to be freed */
-	mutex_unlock(&rings.lock);
-	WRITE_ONCE(ring->data_ready, ring_unread);
-}
-
-/**
- * v4v_ring_adoptable - the socket that bound the owner is closing
- * @ring: a ring the caller holds a reference on
- *
- * A stream port lives on after its socket while its accepted connections
- * do or a FIN it owes lingers; a socket that binds the same port meanwhile
- * may take it over.  The owner's release orphans the ring first.
- */
-void v4v_ring_adoptable(struct v4v_ring *ring)
-{
-	mutex_lock(&rings.lock);
-	ring->adoptable = true;
+	ring->adoptable = adoptable;
 	mutex_unlock(&rings.lock);
 }
 

@@ -10,12 +10,10 @@
  * owner's own wait queue: that queue lives as long as the owner, so a
  * reader, poll() or epoll never waits on memory that unbinding frees.  A
  * reader that sleeps takes its own reference; the last put unregisters the
- * ring and frees it, after which data_ready() is never called again.  An
- * owner that goes while others still hold the ring orphans it first: from
- * then on its events wake nobody.  A stream port outlives the socket that
- * bound it while its connections or a FIN it owes keep it; a socket that
- * binds the same port meanwhile may adopt the port, ring and all
- * (v4v_ring_adopt()).
+ * ring and frees it, after which data_ready() is never called again.  A
+ * stream port outlives the socket that bound it while its connections or a
+ * FIN it owes keep it; a socket that binds the same port meanwhile may
+ * adopt the port, ring and all (v4v_ring_adopt()).
  */
 #ifndef _V4V_RINGS_H
 #define _V4V_RINGS_H
@@ -42,11 +40,11 @@ struct v4v_ring {
 	/*
 	 * Called when messages are queued, from any context (even hardirq),
 	 * under RCU: an owner must stay valid for a grace period after it
-	 * drops its reference (or orphans the ring).
+	 * drops its reference.
 	 */
 	void (*data_ready)(struct v4v_ring *ring);
 	void *owner;			/* for data_ready */
-	bool adoptable;			/* rings.lock: see v4v_ring_adoptable() */
+	bool adoptable;			/* rings.lock: v4v_ring_set_adoptable() */
 
 	struct kref ref;		/* the owner's, plus one per sleeping reader */
 	struct list_head node;		/* in the registered list; rings.lock, RCU */
@@ -64,11 +62,10 @@ void v4v_rings_exit(void);
 struct v4v_ring *v4v_ring_create(u32 port, u16 partner, u32 len,
 				 void (*data_ready)(struct v4v_ring *ring),
 				 void *owner, int *err);
-void v4v_ring_adoptable(struct v4v_ring *ring);
+void v4v_ring_set_adoptable(struct v4v_ring *ring, bool adoptable);
 struct v4v_ring *v4v_ring_adopt(u32 port, u16 partner, u32 len,
 				bool (*claim)(struct v4v_ring *ring, void *arg), void *arg);
 void v4v_ring_put(struct v4v_ring *ring);
-void v4v_ring_orphan(struct v4v_ring *ring);
 
 static inline void v4v_ring_get(struct v4v_ring *ring)
 {

@@ -387,7 +387,7 @@ static int stream_release(struct socket *sock)
 	 * port its children or a lingering FIN keep may be bound again.
 	 */
 	if (ring) {
-		v4v_ring_adoptable(ring);
+		v4v_ring_set_adoptable(ring, true);
 		v4v_ring_put(ring);
 	}
 	if (sp)

@@ -857,12 +857,12 @@ static void sport_release(struct kref *ref)
 
 	WARN_ON(!list_empty(&sp->accept_q) || !hash_empty(sp->conns) || sp->listener);
 	/*
-	 * Nobody may adopt us now, and the ring goes (its events wake nobody
-	 * if a reader asleep on it keeps it a moment longer); events may
-	 * reach us for a grace period either way.
+	 * Nobody may adopt us now; then the ring goes (ours is its last
+	 * reference: the binder put its own first), and events may still
+	 * reach us for a grace period.
 	 */
 	if (sp->ring) {
-		v4v_ring_orphan(sp->ring);
+		v4v_ring_set_adoptable(sp->ring, false);
 		v4v_ring_put(sp->ring);
 	}
 	INIT_RCU_WORK(&sp->free_work, sport_free);
@@ -876,7 +876,7 @@ void v4v_sport_put(struct v4v_sport *sp)
 
 /*
  * Under rings.lock, where an adoptable ring's port is still alive (its
- * release orphans the ring first): a port for sockets of sk's type, and
+ * release clears adoptable first): a port for sockets of sk's type, and
  * not being released already.
  */
 static bool sport_claim(struct v4v_ring *ring, void *arg)
