@@ -1,10 +1,10 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
-"""Turn a matrix boot's console log into the benchmark report.
+"""Turn a matrix boot's records into the benchmark report.
 
-    matrix.py LOG OUTDIR TIER
+    matrix.py RECORDS OUTDIR TIER
 
-Reads the "V4VPERF-JSON {dom0,domu}-matrix CASE-REP {...}" lines that
+Reads the "V4VPERF-JSON {dom0,domu}-matrix CASE-REP {...}" records that
 selftests/vm/guest/matrix.sh printed, checks each report (schema and
 consistency, as perf_json_check.py does), and writes to OUTDIR:
   matrix.json  every row (medians over the repetitions) and the raw reports
@@ -121,7 +121,7 @@ def main():
             texts = found.get((tag, case), [])
             try:
                 if not texts:
-                    raise ValueError("no reports on the console")
+                    raise ValueError("no reports among the records")
                 docs = [json.loads(t) for t in texts]
                 r = row(tier, tag, label, base, case, docs)
                 rows.append(r)

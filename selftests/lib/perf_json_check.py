@@ -1,10 +1,10 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
-"""Check the v4v-perf -J reports a guest printed on its console.
+"""Check the v4v-perf -J reports a guest printed, among its records.
 
-    perf_json_check.py LOG TIER TAG NAME...
+    perf_json_check.py RECORDS TIER TAG NAME...
 
-Each NAME must appear once as a "V4VPERF-JSON TAG NAME {...}" line (after
+Each NAME must appear once as a "V4VPERF-JSON TAG NAME {...}" record (after
 any harness prefixes) whose JSON validates against
 Documentation/v4v-perf.schema.json and whose numbers agree with each other.
 Prints one PASS/FAIL line per NAME in the tiers' format.
@@ -76,7 +76,7 @@ def main():
     for name in names:
         test = f"{tag}/json_{name}"
         if name not in found:
-            print(f"FAIL {tier}: {test} # no report on the console")
+            print(f"FAIL {tier}: {test} # no report among the records")
             continue
         try:
             doc = json.loads(found[name])

@@ -1,5 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
-# Turn a VM serial log into per-test results.  Source after common.sh.
+# Turn a VM boot's records and serial log into per-test results.  Source
+# after common.sh.  RECS is the boot's records as records.py extract wrote
+# them: whole lines, the domU's console among them as "DOMU| " lines; LOG is
+# the console, which Xen and the kernel write into at any point of a line,
+# read only for what they print themselves.
 #
 # Safe under set -e: no function fails because a grep found nothing.
 # Every tier reports "PASS <tier>: <test>" or "FAIL <tier>: <test> # why";
@@ -11,17 +15,22 @@ V4V_SPLAT_RE='BUG:|WARNING:|Oops|general protection fault|Kernel panic|kernel BU
 # Xen's own failure messages.
 V4V_XEN_CRASH_RE='Panic on CPU|FATAL PAGE FAULT|Xen BUG at|Assertion .* failed|Hardware Dom0 crashed|domain_crash'
 
-# Print "ok" when the log shows a dom0 that booted on Xen with Argo usable,
-# else one line saying what was wrong with the environment.
+# v4v_vm_environment LOG RECS: "ok" when the boot shows a dom0 that booted on
+# Xen with Argo usable, else one line saying what was wrong with the
+# environment.
 v4v_vm_environment() {
-	local log=$1 why
+	local log=$1 recs=$2 why
 	if ! grep -q 'Xen version' "$log"; then
 		echo "Xen did not boot"
-	elif ! grep -q 'V4VINIT: dom0 up' "$log"; then
-		echo "dom0 did not reach its init"
-	elif why=$(grep -o 'v4v: Argo unavailable: .*' "$log" | head -n 1) && [[ -n $why ]]; then
+	elif ! grep -q '^V4VINIT: dom0 up' "$recs"; then
+		if grep -q 'V4VINIT: dom0 up' "$log"; then
+			echo "no records from dom0 (its record channel did not work)"
+		else
+			echo "dom0 did not reach its init"
+		fi
+	elif why=$(grep -o '^v4v: Argo unavailable: .*' "$recs" | head -n 1) && [[ -n $why ]]; then
 		echo "${why#v4v: }"
-	elif ! grep -q 'v4v: Argo available' "$log"; then
+	elif ! grep -q '^v4v: Argo available' "$recs"; then
 		echo "v4v did not report Argo's state"
 	else
 		echo ok
@@ -57,16 +66,17 @@ _v4v_splat_lines() {
 		}'
 }
 
-# v4v_vm_splats LOG dom0|domu: kernel splat lines of one domain.
+# v4v_vm_splats LOG dom0|domu [RECS]: kernel splat lines of one domain; the
+# domU's from its console in RECS.
 v4v_vm_splats() {
 	if [[ $2 == domu ]]; then
-		grep '^\[[ 0-9.]*\] DOMU| ' "$1" | _v4v_splat_lines || true
+		grep '^DOMU| ' "$3" | _v4v_splat_lines || true
 	else
 		grep -v '^\[[ 0-9.]*\] DOMU| \|(XEN)' "$1" | _v4v_splat_lines || true
 	fi
 }
 
-# v4v_vm_expect TIER LOG TAG NAME...: one result per expected test name.
+# v4v_vm_expect TIER RECS TAG NAME...: one result per expected test name.
 v4v_vm_expect() {
 	local tier=$1 log=$2 tag=$3 name line
 	shift 3
@@ -82,10 +92,11 @@ v4v_vm_expect() {
 	done
 }
 
-# Environment and health checks common to every boot.
+# v4v_vm_health TIER LOG RECS DOMU: environment and health checks common to
+# every boot; DOMU=1 when a domU ran.
 v4v_vm_health() {
-	local tier=$1 log=$2 domu=$3 env s
-	env=$(v4v_vm_environment "$log")
+	local tier=$1 log=$2 recs=$3 domu=$4 env s
+	env=$(v4v_vm_environment "$log" "$recs")
 	if [[ $env != ok ]]; then
 		echo "ENVIRONMENT FAILURE ($tier): $env"
 	fi
@@ -97,7 +108,7 @@ v4v_vm_health() {
 	s=$(v4v_vm_splats "$log" dom0 | head -n 3)
 	v4v_result "$tier" dom0/no_kernel_splat "$([[ -z $s ]]; echo $?)" "$s"
 	if [[ $domu == 1 ]]; then
-		s=$(v4v_vm_splats "$log" domu | head -n 3)
+		s=$(v4v_vm_splats "$log" domu "$recs" | head -n 3)
 		v4v_result "$tier" domu/no_kernel_splat "$([[ -z $s ]]; echo $?)" "$s"
 	fi
 }

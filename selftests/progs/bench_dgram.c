@@ -95,6 +95,7 @@ static int cmp(const void *a, const void *b)
 int bench_dgram(void)
 {
 	double t[2][REPS], med[2], rate[2][3], mbs[2][3];
+	char json[3][128];
 	unsigned int s, r, k;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -103,7 +104,7 @@ int bench_dgram(void)
 			for (k = 0; k < 2; k++) {
 				t[k][r] = run(k, plan[s].size, plan[s].count);
 				if (t[k][r] < 0) {
-					printf("BENCH error: %s datagrams of %u: %s\n",
+					t_record("BENCH error: %s datagrams of %u: %s",
 					       k ? "v4v" : "unix", plan[s].size,
 					       strerror((int)-t[k][r]));
 					return 1;
@@ -116,15 +117,13 @@ int bench_dgram(void)
 			rate[k][s] = plan[s].count / med[k];
 			mbs[k][s] = rate[k][s] * plan[s].size / 1e6;
 		}
-		printf("BENCH dgram %6u B: v4v %9.0f dgram/s %8.2f MB/s | AF_UNIX %9.0f dgram/s %8.2f MB/s | v4v/unix %.2f\n",
+		snprintf(json[s], sizeof(json[s]),
+			 "{\"bytes\": %u, \"v4v_per_s\": %.0f, \"unix_per_s\": %.0f, \"ratio\": %.3f}",
+			 plan[s].size, rate[1][s], rate[0][s], rate[1][s] / rate[0][s]);
+		t_record("BENCH dgram %6u B: v4v %9.0f dgram/s %8.2f MB/s | AF_UNIX %9.0f dgram/s %8.2f MB/s | v4v/unix %.2f",
 		       plan[s].size, rate[1][s], mbs[1][s], rate[0][s], mbs[0][s],
 		       rate[1][s] / rate[0][s]);
 	}
-	printf("BENCH json {\"dgram\": [");
-	for (s = 0; s < 3; s++)
-		printf("%s{\"bytes\": %u, \"v4v_per_s\": %.0f, \"unix_per_s\": %.0f, \"ratio\": %.3f}",
-		       s ? ", " : "", plan[s].size, rate[1][s], rate[0][s],
-		       rate[1][s] / rate[0][s]);
-	printf("]}\n");
+	t_record("BENCH json {\"dgram\": [%s, %s, %s]}", json[0], json[1], json[2]);
 	return 0;
 }

@@ -155,15 +155,16 @@ static int cmp(const void *a, const void *b)
 /* Each v4v run's time and cost, before the sort loses the pairing. */
 static void print_bulk_runs(double t[NKINDS][REPS], enum kind k)
 {
+	char runs[REPS * 96] = "";
+	size_t len = 0;
 	unsigned int r;
 
-	printf("BENCH stream bulk runs, %s s/msgs/notifies/events/pumped KiB | unix s:",
-	       kind_name[k]);
-	for (r = 0; r < REPS; r++)
-		printf(" %.3f/%lld/%lld/%lld/%lld|%.3f", t[k][r], bulk_cost[k][r][0],
-		       bulk_cost[k][r][1], bulk_cost[k][r][2], bulk_cost[k][r][3] / 1024,
-		       t[UNIX][r]);
-	printf("\n");
+	for (r = 0; r < REPS && len < sizeof(runs); r++)
+		len += snprintf(runs + len, sizeof(runs) - len, " %.3f/%lld/%lld/%lld/%lld|%.3f",
+				t[k][r], bulk_cost[k][r][0], bulk_cost[k][r][1],
+				bulk_cost[k][r][2], bulk_cost[k][r][3] / 1024, t[UNIX][r]);
+	t_record("BENCH stream bulk runs, %s s/msgs/notifies/events/pumped KiB | unix s:%s",
+		 kind_name[k], runs);
 }
 
 /*
@@ -179,7 +180,7 @@ static void print_pairs(double t[NKINDS][REPS], int rtt)
 	for (r = 0; r < REPS; r++)
 		q[r] = rtt ? t[V4V][r] / t[UNIX][r] : t[UNIX][r] / t[V4V][r];
 	qsort(q, REPS, sizeof(double), cmp);
-	printf("BENCH stream %s, v4v/unix of each pair of runs: median %.2f, range %.2f-%.2f\n",
+	t_record("BENCH stream %s, v4v/unix of each pair of runs: median %.2f, range %.2f-%.2f",
 	       rtt ? "1 B round trip" : "64 KiB writes", q[REPS / 2], q[0], q[REPS - 1]);
 }
 
@@ -194,7 +195,7 @@ static int measure(int rtt, double med[NKINDS])
 		for (k = 0; k < NKINDS; k++) {
 			t[k][r] = run(k, rtt);
 			if (t[k][r] < 0) {
-				printf("BENCH error: %s %s: %s\n", kind_name[k],
+				t_record("BENCH error: %s %s: %s", kind_name[k],
 				       rtt ? "round trips" : "bulk", strerror((int)-t[k][r]));
 				return -1;
 			}
@@ -238,9 +239,9 @@ int bench_stream(const char *pin)
 			return 1;
 		}
 		writer_cpu = (int)w;
-		printf("BENCH stream placement: writer on cpu%u, reader on cpu%u\n", w, r);
+		t_record("BENCH stream placement: writer on cpu%u, reader on cpu%u", w, r);
 	} else {
-		printf("BENCH stream placement: left to the scheduler\n");
+		t_record("BENCH stream placement: left to the scheduler");
 	}
 	err = measure(0, bulk) || measure(1, rtt);
 	if (pin)
@@ -251,18 +252,18 @@ int bench_stream(const char *pin)
 		mbs[k] = BULK_BYTES / bulk[k] / 1e6;
 		us[k] = rtt[k] / ROUND_TRIPS * 1e6;
 	}
-	printf("BENCH stream 64 KiB writes: v4v %8.1f MB/s | AF_UNIX %8.1f MB/s | v4v/unix %.2f\n",
+	t_record("BENCH stream 64 KiB writes: v4v %8.1f MB/s | AF_UNIX %8.1f MB/s | v4v/unix %.2f",
 	       mbs[V4V], mbs[UNIX], mbs[V4V] / mbs[UNIX]);
-	printf("BENCH stream 1 B round trip: v4v %8.1f us | AF_UNIX %8.1f us | v4v/unix %.2f\n",
+	t_record("BENCH stream 1 B round trip: v4v %8.1f us | AF_UNIX %8.1f us | v4v/unix %.2f",
 	       us[V4V], us[UNIX], us[V4V] / us[UNIX]);
-	printf("BENCH stream listener open, 64 KiB writes: v4v %8.1f MB/s | v4v/unix %.2f\n",
+	t_record("BENCH stream listener open, 64 KiB writes: v4v %8.1f MB/s | v4v/unix %.2f",
 	       mbs[V4V_LISTENING], mbs[V4V_LISTENING] / mbs[UNIX]);
-	printf("BENCH stream listener open, 1 B round trip: v4v %8.1f us | v4v/unix %.2f\n",
+	t_record("BENCH stream listener open, 1 B round trip: v4v %8.1f us | v4v/unix %.2f",
 	       us[V4V_LISTENING], us[V4V_LISTENING] / us[UNIX]);
-	printf("BENCH json {\"stream\": {\"mb_per_s\": {\"v4v\": %.1f, \"v4v_listening\": %.1f, "
+	t_record("BENCH json {\"stream\": {\"mb_per_s\": {\"v4v\": %.1f, \"v4v_listening\": %.1f, "
 	       "\"unix\": %.1f, \"ratio\": %.3f, \"ratio_listening\": %.3f}, "
 	       "\"rtt_us\": {\"v4v\": %.1f, \"v4v_listening\": %.1f, \"unix\": %.1f, "
-	       "\"ratio\": %.3f, \"ratio_listening\": %.3f}}}\n",
+	       "\"ratio\": %.3f, \"ratio_listening\": %.3f}}}",
 	       mbs[V4V], mbs[V4V_LISTENING], mbs[UNIX], mbs[V4V] / mbs[UNIX],
 	       mbs[V4V_LISTENING] / mbs[UNIX], us[V4V], us[V4V_LISTENING], us[UNIX],
 	       us[V4V] / us[UNIX], us[V4V_LISTENING] / us[UNIX]);

@@ -48,13 +48,13 @@ int sandbox_dom0(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (fd < 0 || sk_bind(fd, V4V_DOMID_ANY, DEMO_DOM0_PORT))
 		return 1;
-	printf("SANDBOX dom0: listening on port 0x%x for any domain\n", DEMO_DOM0_PORT);
+	t_record("SANDBOX dom0: listening on port 0x%x for any domain", DEMO_DOM0_PORT);
 	for (;;) {
 		n = sk_recvfrom(fd, buf, sizeof(buf) - 1, 0, &from, NULL);
 		if (n < 0)
 			return 1;
 		buf[n] = 0;
-		printf("SANDBOX dom0: from domain %u port 0x%x: \"%s\"\n",
+		t_record("SANDBOX dom0: from domain %u port 0x%x: \"%s\"",
 		       from.sv4v_domain, from.sv4v_port, buf);
 		n = snprintf(reply, sizeof(reply), "dom0 got your %ld bytes", n);
 		sk_sendto(fd, from.sv4v_domain, from.sv4v_port, reply, n, 0);
@@ -83,7 +83,7 @@ int sandbox_domu(void)
 		if (n < 0)
 			return 1;
 		buf[n] = 0;
-		printf("SANDBOX domU: reply from domain %u: \"%s\"\n", from.sv4v_domain, buf);
+		t_record("SANDBOX domU: reply from domain %u: \"%s\"", from.sv4v_domain, buf);
 	}
 	return 0;
 }

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The harness behind tharness.h: fork, time out, report. */
+#define _GNU_SOURCE	/* vasprintf, asprintf */
 #include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -47,6 +50,53 @@ static int run_one(const struct t_case *tc, char *why, size_t whylen)
 	return 1;
 }
 
+/* The record channel: $V4V_RECORD_FD if it names an open descriptor. */
+static int record_fd(void)
+{
+	const char *s = getenv("V4V_RECORD_FD");
+	char *end;
+	long fd;
+
+	if (!s || !*s)
+		return STDOUT_FILENO;
+	fd = strtol(s, &end, 10);
+	if (*end || fd < 0 || fd > 1023 || fcntl((int)fd, F_GETFD) < 0)
+		return STDOUT_FILENO;
+	return (int)fd;
+}
+
+void t_record(const char *fmt, ...)
+{
+	char *line = NULL, *framed = NULL;
+	const char *echo = getenv("V4V_RECORD_ECHO");
+	int fd = record_fd(), len, n, done;
+	va_list ap;
+
+	va_start(ap, fmt);
+	len = vasprintf(&line, fmt, ap);
+	va_end(ap);
+	if (len < 0)
+		return;
+	for (n = 0; n < len; n++)	/* one record, one line: whatever it quotes */
+		if (line[n] == '\n' || line[n] == '\r')
+			line[n] = ' ';
+	n = asprintf(&framed, "V4VREC %d %s\n", len, line);
+	fflush(stdout);		/* chatter printed before stays before */
+	for (done = 0; n > 0 && done < n; ) {
+		ssize_t w = write(fd, framed + done, (size_t)(n - done));
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		done += (int)w;	/* a tty takes it whole; a short write is rare */
+	}
+	if (fd != STDOUT_FILENO && echo && !strcmp(echo, "1"))
+		printf("%s\n", line);
+	free(framed);
+	free(line);
+}
+
 /* Run every case meant for this domain; returns the number that failed. */
 int t_run(const char *tag, unsigned int where, const struct t_case *cases,
 	  size_t n)
@@ -65,14 +115,14 @@ int t_run(const char *tag, unsigned int where, const struct t_case *cases,
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		if (run_one(&cases[i], why, sizeof(why))) {
 			failed++;
-			printf("V4VT: %s: not ok %u %s # %s\n", tag, num, cases[i].name, why);
+			t_record("V4VT: %s: not ok %u %s # %s", tag, num, cases[i].name, why);
 		} else {
 			clock_gettime(CLOCK_MONOTONIC, &t1);
-			printf("V4VT: %s: ok %u %s # %.2f s\n", tag, num, cases[i].name,
+			t_record("V4VT: %s: ok %u %s # %.2f s", tag, num, cases[i].name,
 			       (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
 		}
 	}
-	printf("V4VT: %s: done %u tests, %u failed\n", tag, num, failed);
+	t_record("V4VT: %s: done %u tests, %u failed", tag, num, failed);
 	return failed;
 }
 

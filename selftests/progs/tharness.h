@@ -2,11 +2,11 @@
 /*
  * A tiny test harness for the in-guest programs.  Each test runs in its own
  * child process under a timeout, so a crash or a hang fails that test only.
- * Results go to stdout as
+ * Results are records (t_record()):
  *	V4VT: <tag>: ok <n> <name>
  *	V4VT: <tag>: not ok <n> <name> # <why>
- * which the VM harness on the host collects from the serial console.
- * Diagnostics are "# " lines.
+ * which the host collects from the guest's record channel
+ * (Documentation/harness.rst).  Diagnostics are "# " lines on stdout.
  */
 #ifndef V4V_THARNESS_H
 #define V4V_THARNESS_H
@@ -59,6 +59,14 @@ extern const char *t_current;
 
 #define t_info(...) do { printf("# %s: ", t_current); printf(__VA_ARGS__); \
 	printf("\n"); fflush(stdout); } while (0)
+
+/*
+ * One record: a line the host reads.  It goes, framed as "V4VREC <length>
+ * <line>", in a single write() to the descriptor named by $V4V_RECORD_FD
+ * (stdout without it), so no other writer can cut it; with
+ * $V4V_RECORD_ECHO=1 the bare line also goes to stdout, for people.
+ */
+void t_record(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 int t_run(const char *tag, unsigned int where, const struct t_case *cases,
 	  size_t n);

@@ -18,6 +18,11 @@
  *   v4v-test bench-stream [--pin W,R]  AF_V4V against AF_UNIX streams
  *                                  (report); writer on CPU W, reader on R
  *   v4v-test autoload              open a socket with the module not loaded
+ *   v4v-test kmsg-relay            kernel messages to stdout as whole lines
+ *                                  (until SIGTERM; console.c)
+ *   v4v-test drain-records         wait until the record channel is sent
+ *   v4v-test flood-reports TAG COUNT SIZE   reports while the kernel log
+ *                                  floods (the harness's own test)
  *
  * A suite picks the tests for this domain from the module's answer to
  * "which domain am I" (0: dom0).
@@ -37,7 +42,8 @@ static int usage(void)
 			"       v4v-test server|quit|stream-server|stream-quit|victim|now|probe\n"
 			"       v4v-test raw DOMAIN PORT HEX\n"
 			"       v4v-test sandbox-dom0|sandbox-domu|bench-dgram|autoload\n"
-			"       v4v-test bench-stream [--pin WRITER_CPU,READER_CPU]\n");
+			"       v4v-test bench-stream [--pin WRITER_CPU,READER_CPU]\n"
+			"       v4v-test kmsg-relay | drain-records | flood-reports TAG COUNT SIZE\n");
 	return 2;
 }
 
@@ -107,6 +113,12 @@ int main(int argc, char **argv)
 		return bench_stream(NULL);
 	if (argc == 4 && !strcmp(argv[1], "bench-stream") && !strcmp(argv[2], "--pin"))
 		return bench_stream(argv[3]);
+	if (argc == 2 && !strcmp(argv[1], "kmsg-relay"))
+		return kmsg_relay_main();
+	if (argc == 2 && !strcmp(argv[1], "drain-records"))
+		return drain_records_main();
+	if (argc == 5 && !strcmp(argv[1], "flood-reports"))
+		return flood_reports_main(argv[2], argv[3], argv[4]);
 	if (argc == 2 && !strcmp(argv[1], "autoload")) {
 		/* The kernel loads the family's module through net-pf-<family>. */
 		fd = socket(v4v_af(), SOCK_DGRAM, 0);

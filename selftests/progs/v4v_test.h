@@ -64,5 +64,8 @@ int sandbox_dom0(void);
 int sandbox_domu(void);
 int bench_dgram(void);
 int bench_stream(const char *pin);
+int kmsg_relay_main(void);
+int drain_records_main(void);
+int flood_reports_main(const char *tag, const char *count, const char *size);
 
 #endif /* V4V_TEST_H */

@@ -136,91 +136,112 @@ v4v_boot "$LOG" "$XEN" "$KDIR/vmlinuz" "$WORK/dom0.cpio.gz" || true
 v4v_log "$TIER: QEMU ran $((SECONDS - t0)) s"
 
 # --- verdict -----------------------------------------------------------------
+# Every result this script has is printed, whatever fails on the way: no
+# command below may end it (set -e would, and the tier would show nothing
+# but run_all.sh's "ran_to_completion").
+set +e
 results=$WORK/results
+RECS=$LOGDIR/$TIER.records
+# The records, whole, from dom0's record channel (lib/qemu.sh, COM2).
+python3 "$HERE/../lib/records.py" extract "$TIER" "${LOG%.log}.channel" "$RECS" > "$results"
 case $MODE in
 full)
 	{
-		v4v_vm_health "$TIER" "$LOG" 1
-		v4v_vm_expect "$TIER" "$LOG" dom0-init module_load toolstack_started
-		v4v_vm_expect "$TIER" "$LOG" dom0 $("$TEST" list dgram dom0) \
+		v4v_vm_health "$TIER" "$LOG" "$RECS" 1
+		# The bare copies on each guest's console: dom0's serial log, and
+		# the domU's console among the records.
+		python3 "$HERE/../lib/records.py" reports "$TIER" dom0-harness 24 "$RECS" "$LOG"
+		python3 "$HERE/../lib/records.py" reports "$TIER" domu-harness 24 "$RECS" "$RECS"
+		v4v_vm_expect "$TIER" "$RECS" dom0-harness kmsg_flood_ran
+		v4v_vm_expect "$TIER" "$RECS" domu-harness kmsg_flood_ran
+		v4v_vm_expect "$TIER" "$RECS" dom0-init module_load toolstack_started
+		v4v_vm_expect "$TIER" "$RECS" dom0 $("$TEST" list dgram dom0) \
 			$("$TEST" list badinput dom0) $("$TEST" list stream dom0) \
 			$("$TEST" list lib dom0) $("$TEST" list eventcpu dom0)
-		v4v_vm_expect "$TIER" "$LOG" dom0-init reload_cycle_1 reload_cycle_2 \
+		v4v_vm_expect "$TIER" "$RECS" dom0-init reload_cycle_1 reload_cycle_2 \
 			reload_cycle_3 stream_server_listening server_listening \
 			domu_created domu_finished unload_refused_while_connected \
 			peer_destroyed_fails_tx \
 			peer_destroyed_fails_rx server_saw_no_bad_message module_unload \
 			module_autoload
-		v4v_vm_expect "$TIER" "$LOG" dom0-interpose $(sh "$HERE/guest/interpose.sh" list check)
-		v4v_vm_expect "$TIER" "$LOG" domu-interpose $(sh "$HERE/guest/interpose.sh" list fetch)
-		v4v_vm_expect "$TIER" "$LOG" dom0-preload $("$V4V_TOP/selftests/progs/preload-check" list)
-		v4v_vm_expect "$TIER" "$LOG" dom0-tools $(sh "$HERE/guest/tools.sh" list)
-		v4v_vm_expect "$TIER" "$LOG" domu-tools $(sh "$HERE/guest/tools.sh" list)
-		v4v_vm_expect "$TIER" "$LOG" dom0-perf $(sh "$HERE/guest/perf.sh" list self)
-		v4v_vm_expect "$TIER" "$LOG" domu-perf $(sh "$HERE/guest/perf.sh" list peer)
-		v4v_vm_expect "$TIER" "$LOG" domu-entropy $(sh "$HERE/guest/entropy.sh" list domu)
-		v4v_vm_expect "$TIER" "$LOG" dom0-entropy entropy_daemon_served_and_stopped \
+		v4v_vm_expect "$TIER" "$RECS" dom0-interpose $(sh "$HERE/guest/interpose.sh" list check)
+		v4v_vm_expect "$TIER" "$RECS" domu-interpose $(sh "$HERE/guest/interpose.sh" list fetch)
+		v4v_vm_expect "$TIER" "$RECS" dom0-preload $("$V4V_TOP/selftests/progs/preload-check" list)
+		v4v_vm_expect "$TIER" "$RECS" dom0-tools $(sh "$HERE/guest/tools.sh" list)
+		v4v_vm_expect "$TIER" "$RECS" domu-tools $(sh "$HERE/guest/tools.sh" list)
+		v4v_vm_expect "$TIER" "$RECS" dom0-perf $(sh "$HERE/guest/perf.sh" list self)
+		v4v_vm_expect "$TIER" "$RECS" domu-perf $(sh "$HERE/guest/perf.sh" list peer)
+		v4v_vm_expect "$TIER" "$RECS" domu-entropy $(sh "$HERE/guest/entropy.sh" list domu)
+		v4v_vm_expect "$TIER" "$RECS" dom0-entropy entropy_daemon_served_and_stopped \
 			entropy_no_daemon entropy_no_vchan_offered
 		for tag in dom0-perf domu-perf; do
-			/usr/bin/python3 "$HERE/../lib/perf_json_check.py" "$LOG" "$TIER" $tag \
+			/usr/bin/python3 "$HERE/../lib/perf_json_check.py" "$RECS" "$TIER" $tag \
 				$(sh "$HERE/guest/perf.sh" list-json)
 		done
-		v4v_vm_expect "$TIER" "$LOG" domu-preload $("$V4V_TOP/selftests/progs/preload-check" list)
-		v4v_vm_expect "$TIER" "$LOG" domu-init module_load module_unload
-		v4v_vm_expect "$TIER" "$LOG" domu $("$TEST" list dgram domu) \
+		v4v_vm_expect "$TIER" "$RECS" domu-preload $("$V4V_TOP/selftests/progs/preload-check" list)
+		v4v_vm_expect "$TIER" "$RECS" domu-init module_load module_unload
+		v4v_vm_expect "$TIER" "$RECS" domu $("$TEST" list dgram domu) \
 			$("$TEST" list badinput domu) $("$TEST" list client domu) \
 			$("$TEST" list stream domu) $("$TEST" list lib domu)
-	} > "$results"
+	} >> "$results"
 	;;
 control-stock|control-noargo)
 	# These pass when the harness correctly refuses the environment.
 	want='-38'; [[ $MODE == control-noargo ]] && want='-95'
-	env=$(v4v_vm_environment "$LOG")
+	env=$(v4v_vm_environment "$LOG" "$RECS")
 	echo "environment verdict: $env" >&2
 	{
 		v4v_result "$TIER" environment_reported_unavailable \
 			"$([[ $env == "Argo unavailable: "*"($want)" ]]; echo $?)" "verdict was: $env"
 		v4v_result "$TIER" module_refused_to_load \
-			"$(grep -q 'V4VT: dom0-init: not ok [0-9]* module_load' "$LOG"; echo $?)"
+			"$(grep -q '^V4VT: dom0-init: not ok [0-9]* module_load' "$RECS"; echo $?)"
 		s=$(v4v_vm_splats "$LOG" dom0 | head -n 3)
 		v4v_result "$TIER" dom0/no_kernel_splat "$([[ -z $s ]]; echo $?)" "$s"
-	} > "$results"
+	} >> "$results"
 	;;
 bench)
 	{
-		v4v_vm_health "$TIER" "$LOG" 1
-		v4v_vm_expect "$TIER" "$LOG" dom0-init module_load
+		v4v_vm_health "$TIER" "$LOG" "$RECS" 1
+		v4v_vm_expect "$TIER" "$RECS" dom0-init module_load
 		v4v_result "$TIER" benchmarks_reported \
-			"$(grep -q 'BENCH json {"stream"' "$LOG"; echo $?)"
-	} > "$results"
+			"$(grep -q '^BENCH json {"stream"' "$RECS"; echo $?)"
+	} >> "$results"
 	;;
 sandbox)
-	grep -E 'SANDBOX|V4VINIT|v4v: |^\[[ 0-9.]*\]     ' "$LOG" | sed 's/^\[[ 0-9.]*\] //'
+	# For people, in the order it happened; the verdict reads the records.
+	grep -E 'SANDBOX|V4VINIT|v4v: |^\[[ 0-9.]*\]     ' "$LOG" |
+		sed 's/^\[[ 0-9.]*\] //; s/V4VREC [0-9]* //'
 	{
-		v4v_vm_health "$TIER" "$LOG" 1
+		v4v_vm_health "$TIER" "$LOG" "$RECS" 1
 		v4v_result "$TIER" domu_greeted_dom0 \
-			"$(grep -q 'SANDBOX dom0: from domain [1-9]' "$LOG"; echo $?)"
+			"$(grep -q '^SANDBOX dom0: from domain [1-9]' "$RECS"; echo $?)"
 		v4v_result "$TIER" dom0_answered_domu \
-			"$(grep -q 'DOMU| SANDBOX domU: reply from domain 0' "$LOG"; echo $?)"
+			"$(grep -q '^DOMU| SANDBOX domU: reply from domain 0' "$RECS"; echo $?)"
 		v4v_result "$TIER" domu_pinged_dom0 \
-			"$(grep -q 'SANDBOX domU: .*3 packets transmitted, 3 received' "$LOG"; echo $?)"
+			"$(grep -q '^DOMU| SANDBOX domU: .*3 packets transmitted, 3 received' "$RECS"; echo $?)"
 		v4v_result "$TIER" domu_measured_v4v_and_vchan \
-			"$(grep -q 'SANDBOX domU: .*baseline vchan: .* v4v/vchan [0-9]' "$LOG"; echo $?)"
+			"$(grep -q '^DOMU| SANDBOX domU: .*baseline vchan: .* v4v/vchan [0-9]' "$RECS"; echo $?)"
 		v4v_result "$TIER" domu_got_entropy \
-			"$(grep -q 'SANDBOX domU: .*bits from dom0 over vchan credited' "$LOG"; echo $?)"
-	} > "$results"
+			"$(grep -q '^DOMU| SANDBOX domU: .*bits from dom0 over vchan credited' "$RECS"; echo $?)"
+	} >> "$results"
 	;;
 matrix)
 	{
-		v4v_vm_health "$TIER" "$LOG" 1
-		/usr/bin/python3 "$V4V_TOP/selftests/bench/matrix.py" "$LOG" "$OUT" "$TIER" 2>"$WORK/table"
-	} > "$results"
+		v4v_vm_health "$TIER" "$LOG" "$RECS" 1
+		/usr/bin/python3 "$V4V_TOP/selftests/bench/matrix.py" "$RECS" "$OUT" "$TIER" \
+			2>"$WORK/table" > "$WORK/matrix"
+		rc=$?
+		cat "$WORK/matrix"
+		# A crash says so; its own FAIL lines say the rest.
+		[[ $rc == 0 ]] || grep -q '^FAIL ' "$WORK/matrix" ||
+			v4v_result "$TIER" matrix_report 1 "matrix.py exited $rc: $(tail -n 1 "$WORK/table")"
+	} >> "$results"
 	echo "Benchmark matrix ($ABI, $REPS runs of $SECS s each; $OUT/matrix.{json,md,png}):"
 	cat "$WORK/table"
 	;;
 esac
 cat "$results"
-grep -h '^\[[ 0-9.]*\] BENCH ' "$LOG" | sed 's/^\[[ 0-9.]*\] /    /' || true
-fail=$(grep -c '^FAIL' "$results" || true)
-echo "$TIER: $(grep -c '^PASS' "$results" || true) passed, $fail failed (log: $LOG)"
+grep -h '^BENCH ' "$RECS" | sed 's/^/    /'
+fail=$(grep -c '^FAIL' "$results")
+echo "$TIER: $(grep -c '^PASS' "$results") passed, $fail failed (log: $LOG, records: $RECS)"
 [[ $fail == 0 ]]

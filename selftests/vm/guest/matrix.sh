@@ -2,12 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # The standard benchmark matrix, one scope of it, against dom0's v4v-perf
 # server.  Each case runs REPS times, v4v then the baseline, and prints
-# each report on one "V4VPERF-JSON TAG CASE-REP {...}" line, which
+# each report as one "V4VPERF-JSON TAG CASE-REP {...}" record, which
 # selftests/bench/matrix.py turns into JSON, a markdown table and a plot.
 #
 #   matrix.sh run TAG SCOPE    SCOPE: same (dom0 to itself, AF_UNIX
 #                              baseline) or cross (domU to dom0, vchan)
 #   matrix.sh cases            the case names
+. "$(dirname "$0")/v4vt.sh"
 REPS=${v4vreps:-3}	# from the kernel command line (run.sh --reps, --seconds)
 SECS=${v4vsecs:-2}
 
@@ -35,8 +36,8 @@ run() {
 			# shellcheck disable=SC2086 # the options are words on purpose
 			v4v-perf -c 0 -t "$SECS" -i 0 -J $opts $base > /tmp/matrix.json 2>&1
 			rc=$?
-			echo "V4VPERF-JSON $tag $name-$rep $(tr -d '\n' < /tmp/matrix.json)"
-			echo "MATRIX $tag $name rep $rep: status $rc"
+			record "V4VPERF-JSON $tag $name-$rep $(tr -d '\n' < /tmp/matrix.json)"
+			record "MATRIX $tag $name rep $rep: status $rc"
 			rep=$((rep + 1))
 		done
 	done

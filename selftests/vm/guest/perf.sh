@@ -3,8 +3,8 @@
 # v4v-perf against a server: each mode (stream, reverse, bidir, parallel,
 # datagrams, byte count, round trips, ring size), the baselines, the JSON
 # and the errors (nothing listening, no such domain, bad numbers, a
-# transport that cannot reach).  Every JSON report is also printed on one
-# "V4VPERF-JSON TAG NAME {...}" line, which the host validates against
+# transport that cannot reach).  Every JSON report is also a record,
+# "V4VPERF-JSON TAG NAME {...}", which the host validates against
 # Documentation/v4v-perf.schema.json (selftests/lib/perf_json_check.py).
 #
 #   perf.sh serve | stop          the server (dom0, or UML itself)
@@ -17,9 +17,9 @@
 W=/tmp/perf
 . "$(dirname "$0")/v4vt.sh"
 
-# json NAME: the report on one line, for the host's schema check.
+# json NAME: the report as one record, for the host's schema check.
 json() {
-	echo "V4VPERF-JSON $tag $1 $(tr -d '\n' < $W/$1.out)"
+	record "V4VPERF-JSON $tag $1 $(tr -d '\n' < $W/$1.out)"
 }
 
 # count NAME PATTERN MIN: at least MIN lines of NAME's output match.

@@ -1,6 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
-# Sourced by the guest test scripts (which set W, their scratch directory):
-#   result TAG STATUS NAME [WHY]   one V4VT line (tharness.h's format),
+# Sourced by the guest test scripts (which set W, their scratch directory)
+# and the guests' init scripts:
+#   record LINE                    one record: LINE framed with its length,
+#                                  in one write to the record channel, fd 9
+#                                  (see tharness.h; Documentation/harness.rst)
+#   record_lines                   each line of stdin as a record
+#   result TAG STATUS NAME [WHY]   one V4VT record (tharness.h's format),
 #                                  numbered per script
 #   run NAME CMD...                CMD's output in $W/NAME.out, status in .rc
 #   expect TAG NAME WANT [TEXT...] a result: status WANT, every TEXT in the output
@@ -8,13 +13,33 @@
 #   bg_stop NAME                   SIGTERM it, wait up to 5 s; 0 if it ended
 #   usage_errors PROG 'ARGS'...    0 if PROG exits 2 for every set of ARGS
 N=0
+NL='
+'
+CR=$(printf '\r')
+
+# busybox's echo writes its line in one write(), which a tty takes whole.
+# A record is one line, whatever it quotes.
+record() {
+	case $1 in
+	*"$NL"*|*"$CR"*) set -- "$(printf '%s' "$1" | tr '\n\r' '  ')" ;;
+	esac
+	echo "V4VREC ${#1} $1" >&9
+	[ "${V4V_RECORD_ECHO:-0}" = 1 ] && echo "$1"
+	return 0
+}
+
+record_lines() {
+	while IFS= read -r line; do
+		record "$line"
+	done
+}
 
 result() {
 	N=$((N + 1))
 	if [ "$2" = 0 ]; then
-		echo "V4VT: $1: ok $N $3"
+		record "V4VT: $1: ok $N $3"
 	else
-		echo "V4VT: $1: not ok $N $3 # ${4:-failed}"
+		record "V4VT: $1: not ok $N $3 # ${4:-failed}"
 	fi
 }
 

@@ -10,6 +10,10 @@
 # output read through a FIFO so the last lines are never lost; and Xen,
 # booted with noreboot, halting instead of exiting on a crash or a dom0
 # power-off, so QEMU is stopped when the log says so.
+#
+# A second serial port, COM2, is dom0's record channel: QEMU writes what
+# dom0 sends there to a file of its own, where neither Xen nor a kernel
+# message can cut a line (Documentation/harness.rst).
 
 V4V_QEMU_PKGS=(qemu-system-x86)
 V4V_FINISH_MARKER=V4V-INIT-FINISHED
@@ -27,7 +31,9 @@ V4V_BOOT_STALL=${V4V_BOOT_STALL:-180}
 # Env: V4V_XEN_ARGS (Argo options; default argo=1,mac-permissive=1),
 #      V4V_DOM0_ARGS (extra dom0 kernel arguments), V4V_TIMEOUT (s, 1200),
 #      V4V_SMP (2), V4V_MEM (MiB, 2048), V4V_INTERACTIVE=1 (console on the
-#      terminal instead of the log, for the sandbox)
+#      terminal instead of the log, for the sandbox), V4V_RECORDS (the file
+#      that gets COM2; default LOG with .channel for .log; a retried boot
+#      starts it anew)
 # Returns 0 if the init script reached its finish marker.
 v4v_boot() {
 	local rc
@@ -57,16 +63,18 @@ v4v_boot_once() {
 	local qemu=(qemu-system-x86_64 -machine q35 -accel tcg -cpu qemu64,+rdrand
 		-m "${V4V_MEM:-2048}" -smp "${V4V_SMP:-2}" -nographic -no-reboot
 		-net none -kernel "$xen" -append "$xen_args" -initrd "$mods")
+	# -serial: COM1 (Xen's console) first, then COM2 (dom0's records).
+	local records=${V4V_RECORDS:-${log%.log}.channel}
 
 	if [[ ${V4V_INTERACTIVE:-0} == 1 ]]; then
-		"${qemu[@]}" -serial mon:stdio
+		"${qemu[@]}" -serial mon:stdio -serial "file:$records"
 		return
 	fi
 	echo "### ${qemu[*]}" >> "$log"
 	fifo=$(mktemp -u "${TMPDIR:-/tmp}/v4v-qemu.XXXXXX")
 	mkfifo "$fifo"
 	"${V4V_NICE[@]}" timeout -k 5 "${V4V_TIMEOUT:-1200}" "${qemu[@]}" \
-		-monitor none -serial stdio < /dev/null > "$fifo" 2>&1 &
+		-monitor none -serial stdio -serial "file:$records" < /dev/null > "$fifo" 2>&1 &
 	qpid=$!
 	exec {qfd}<"$fifo"
 	rm -f "$fifo"
