@@ -4,6 +4,7 @@
 #
 #   selftests/run_all.sh [--quick]
 #
+#   harness the harness itself: records cut on the way are caught and named
 #   build   DKMS builds for each Debian kernel, sparse, checkpatch, headers, lib
 #   cunit   libv4v on the host
 #   kunit   the ring code in a UML kernel (Debian's linux-source-6.1)
@@ -68,6 +69,7 @@ install_deps() {
 }
 
 run_tier deps install_deps
+run_tier harness python3 "$HERE/lib/test_records.py"
 run_tier build bash "$HERE/build/run.sh"
 run_tier cunit make -s -C "$HERE/cunit" check
 run_tier kunit bash "$HERE/kunit/run.sh"
