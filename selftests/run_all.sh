@@ -16,8 +16,9 @@
 #           (its reports checked, its table printed)
 # --quick skips the VM tier (for a fast local loop; CI never uses it).
 #
-# Needs root (packages, DKMS).  Downloads and builds go to $V4V_CACHE
-# (default /var/cache/v4v), keyed by version.  Prints every test as a PASS or
+# Needs root (packages, DKMS); a normal user's run goes through sudo.
+# Downloads and builds go to $V4V_CACHE (default /var/cache/v4v), keyed by
+# version.  Prints every test as a PASS or
 # FAIL line and ends with "N passed, M failed"; exits 1 if anything failed.
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -31,7 +32,7 @@ case ${1:-} in
 -h|--help) sed -n '3,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 *) echo "usage: $0 [--quick]" >&2; exit 2 ;;
 esac
-[[ $(id -u) == 0 ]] || { echo "run_all.sh: needs root (apt, dkms)" >&2; exit 2; }
+v4v_as_root "$0" "$@"
 
 mkdir -p "$V4V_CACHE/logs"
 RESULTS=$(mktemp "${TMPDIR:-/tmp}/v4v-results.XXXXXX")

@@ -28,6 +28,19 @@ v4v_result() { # v4v_result TIER NAME 0|1 [why]
 	fi
 }
 
+# v4v_as_root SCRIPT [ARGS...]: go on only as root.  A normal user's run
+# starts again through sudo; root needs no sudo, which a minimal Debian
+# does not have.
+v4v_as_root() {
+	[[ $(id -u) == 0 ]] && return 0
+	if command -v sudo >/dev/null 2>&1; then
+		v4v_log "not root: running $1 again through sudo"
+		exec sudo --preserve-env=V4V_CACHE,V4V_LOG_DIR,V4V_NICE_LEVEL,CI bash "$@"
+	fi
+	echo "$1: needs root (Debian packages, DKMS, $V4V_CACHE): run it as root, or install sudo" >&2
+	exit 2
+}
+
 # Install Debian packages that are not installed yet.  apt-get update runs only
 # when the first attempt fails (stale lists on a fresh machine).  INITRD=No
 # stops kernel image packages (pulled in by the 6.12 headers) from building a

@@ -28,6 +28,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib/interpose.sh"
 . "$HERE/lib/qemu.sh"
 . "$HERE/../lib/verdict.sh"
+v4v_as_root "$0" "$@"
 
 SERIES=6.1 KO= MODE=full LOGDIR=${V4V_LOG_DIR:-$V4V_CACHE/logs} OUT= REPS=3 SECS=2
 while (($#)); do
