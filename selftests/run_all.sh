@@ -18,8 +18,8 @@
 #
 # Needs root (packages, DKMS); a normal user's run goes through sudo.
 # Downloads and builds go to $V4V_CACHE (default /var/cache/v4v), keyed by
-# version.  Prints every test as a PASS or
-# FAIL line and ends with "N passed, M failed"; exits 1 if anything failed.
+# version.  Prints every test as a PASS or FAIL line and ends with
+# "N passed, M failed"; exits 1 if anything failed.
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib/common.sh"
@@ -29,7 +29,7 @@ QUICK=0
 case ${1:-} in
 --quick) QUICK=1 ;;
 "") ;;
--h|--help) sed -n '3,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+-h|--help) sed -n '3,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 *) echo "usage: $0 [--quick]" >&2; exit 2 ;;
 esac
 v4v_as_root "$0" "$@"
