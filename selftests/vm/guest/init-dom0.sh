@@ -28,7 +28,10 @@ mount -t tmpfs tmpfs /run
 mount -t tmpfs tmpfs /tmp
 mkdir -p /run/xen /run/xenstored /var/lib/xen /var/lib/xenstored /var/log/xen/console /var/lock
 # The record channel: COM2, raw, so that a line leaves as it was written.
-if exec 9>/dev/ttyS1 && stty -F /dev/ttyS1 raw -echo; then
+# stty first: a redirection that fails would end this shell, and the boot.
+if stty -F /dev/ttyS1 raw -echo 2>/dev/null; then
+	exec 9>/dev/ttyS1
+	stty -F /dev/ttyS1 raw -echo	# and while it is open
 	export V4V_RECORD_FD=9 V4V_RECORD_ECHO=1
 else
 	echo "V4VINIT: no record channel (/dev/ttyS1): the host will find no records"
