@@ -24,14 +24,15 @@ reply two"
 . "$(dirname "$0")/v4vt.sh"
 
 # Run "$@" with stdin open until it exits: busybox nc quits at stdin's end.
+# A FIFO opened for reading and writing has a writer, itself, for good, so
+# its reader never sees the end; and unlike a read-only open it does not
+# wait for one, so a SIGCHLD cannot interrupt it (under load one did, and
+# the shell gave up on the command).
 held() {
 	f=$(mktemp -u $W/hold.XXXXXX)
 	mkfifo "$f"
-	sleep 600 > "$f" &
-	h=$!
-	"$@" < "$f"
+	"$@" 0<>"$f"
 	r=$?
-	kill $h 2>/dev/null
 	rm -f "$f"
 	return $r
 }
