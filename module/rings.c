@@ -128,14 +128,20 @@ static void ring_free_rcu(struct rcu_head *head)
 	ring_free(container_of(head, struct v4v_ring, rcu));
 }
 
-/* The (port, partner) pair is already one of ours; rings.lock held. */
-static bool ring_in_use(u32 port, u16 partner)
+/*
+ * The port is already one of ours, for whichever partner; rings.lock held.
+ * Not only the same (port, partner) pair: Argo delivers to a ring for one
+ * named partner before a ring for any domain on the same port, so a
+ * partner binding beside a wildcard one would take that partner's traffic
+ * from its owner.  One ring a port, whoever came first.
+ */
+static bool ring_in_use(u32 port)
 {
 	struct v4v_ring *ring;
 
 	lockdep_assert_held(&rings.lock);
 	list_for_each_entry(ring, &rings.list, node)
-		if (ring->port == port && ring->partner == partner)
+		if (ring->port == port)
 			return true;
 	return false;
 }
@@ -151,9 +157,9 @@ static bool ring_in_use(u32 port, u16 partner)
  * @err: set to a negative errno when NULL is returned
  *
  * Ring memory is virtually contiguous (one mapping for the consumer) and
- * zeroed, since Xen keeps a non-zero tx_ptr found in a new ring.  A pair
- * this domain already uses is -EADDRINUSE: Argo would silently replace the
- * existing ring.  The caller owns the one reference returned.
+ * zeroed, since Xen keeps a non-zero tx_ptr found in a new ring.  A port
+ * this domain already uses, for any partner, is -EADDRINUSE (see
+ * ring_in_use()).  The caller owns the one reference returned.
  */
 struct v4v_ring *v4v_ring_create(u32 port, u16 partner, u32 len,
 				 void (*data_ready)(struct v4v_ring *ring),
@@ -193,7 +199,7 @@ struct v4v_ring *v4v_ring_create(u32 port, u16 partner, u32 len,
 	v4v_stat_add(ring_pages_live, ring->npages);
 
 	mutex_lock(&rings.lock);
-	if (ring_in_use(port, partner))
+	if (ring_in_use(port))
 		*err = -EADDRINUSE;
 	else
 		*err = v4v_backend->register_ring(ring);

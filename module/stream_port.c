@@ -920,7 +920,11 @@ int v4v_stream_bind_locked(struct v4v_sock *vs, u32 port, u16 partner)
 	int err;
 
 	sock_owned_by_me(&vs->sk);
-	if (vs->ring)
+	/*
+	 * Bound once: an accepted socket has its listener's port but no ring
+	 * of its own, and a second port would orphan the first.
+	 */
+	if (vs->ring || vs->st.sport)
 		return -EINVAL;
 	if (port && port != V4V_PORT_ANY && sport_adopt(vs, port, partner))
 		return 0;

@@ -89,6 +89,36 @@ static void bind_rules(struct kunit *test)
 	sock_release(b);
 }
 
+/*
+ * A port is one socket's, whoever binds it for whichever partner: Argo
+ * prefers a ring for one named partner to a ring for any domain on the same
+ * port, so a partner binding beside a wildcard one would take that
+ * partner's datagrams from the socket that holds the port.
+ */
+static void wildcard_and_partner_bindings_conflict(struct kunit *test)
+{
+	struct socket *a = new_sock(test), *b = new_sock(test), *c = new_sock(test);
+	struct socket *d = new_sock(test);
+	char buf[8];
+
+	KUNIT_ASSERT_EQ(test, do_bind(a, 0, 0x3080), 0);
+	KUNIT_ASSERT_EQ(test, v4v_test_set_u32(b, V4V_PARTNER, 0), 0);
+	KUNIT_EXPECT_EQ(test, do_bind(b, 0, 0x3080), -EADDRINUSE);
+	KUNIT_EXPECT_EQ(test, send_to(c, 0x3080, "c", 1, 0), 1);
+	KUNIT_EXPECT_EQ(test, recv_from(a, buf, sizeof(buf), MSG_DONTWAIT, NULL, NULL), 1);
+	KUNIT_EXPECT_EQ(test, buf[0], 'c');
+	/* The other way round: the partner binding came first and keeps it. */
+	KUNIT_EXPECT_EQ(test, do_bind(b, 0, 0x3081), 0);
+	KUNIT_EXPECT_EQ(test, do_bind(d, 0, 0x3081), -EADDRINUSE);
+	KUNIT_EXPECT_EQ(test, send_to(c, 0x3081, "b", 1, 0), 1);
+	KUNIT_EXPECT_EQ(test, recv_from(b, buf, sizeof(buf), MSG_DONTWAIT, NULL, NULL), 1);
+	sock_release(b);
+	KUNIT_EXPECT_EQ(test, do_bind(d, 0, 0x3081), 0);
+	sock_release(a);
+	sock_release(c);
+	sock_release(d);
+}
+
 static void send_recv_roundtrip(struct kunit *test)
 {
 	struct socket *rx = new_sock(test), *tx = new_sock(test);
@@ -290,6 +320,7 @@ static void nothing_leaked(struct kunit *test)
 
 static struct kunit_case v4v_dgram_cases[] = {
 	KUNIT_CASE(bind_rules),
+	KUNIT_CASE(wildcard_and_partner_bindings_conflict),
 	KUNIT_CASE(send_recv_roundtrip),
 	KUNIT_CASE(truncation_and_peek),
 	KUNIT_CASE(full_ring_blocks_then_wakes),

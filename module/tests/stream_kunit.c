@@ -49,6 +49,75 @@ static void connect_accept_roundtrip(struct kunit *test)
 	sock_release(l);
 }
 
+/*
+ * A stream socket binds once: the listener, both ends of a connection and
+ * a client whose connect is under way all say EINVAL, as TCP does.  An
+ * accepted end has its listener's port but no ring of its own; a bind
+ * that went through there would leave the listener's port unowned.
+ */
+static void bind_on_connection_is_einval(struct kunit *test)
+{
+	static const int types[] = { SOCK_STREAM, SOCK_SEQPACKET };
+	struct sockaddr_v4v name, to;
+	struct socket *l, *c, *a, *n;
+	char buf[8];
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(types); i++) {
+		u32 port = 0x5022 + 2 * i;
+
+		l = listener(test, types[i], port, 4);
+		pair(test, l, port, types[i], &c, &a);
+		to = v4v_test_addr(0, port + 1);
+		KUNIT_EXPECT_EQ(test, kernel_bind(l, (struct sockaddr *)&to, sizeof(to)), -EINVAL);
+		KUNIT_EXPECT_EQ(test, kernel_bind(a, (struct sockaddr *)&to, sizeof(to)), -EINVAL);
+		to.sv4v_port = 0;
+		KUNIT_EXPECT_EQ(test, kernel_bind(a, (struct sockaddr *)&to, sizeof(to)), -EINVAL);
+		KUNIT_EXPECT_EQ(test, kernel_bind(c, (struct sockaddr *)&to, sizeof(to)), -EINVAL);
+		KUNIT_EXPECT_EQ(test, kernel_getsockname(a, (struct sockaddr *)&name),
+				(int)sizeof(name));
+		KUNIT_EXPECT_EQ(test, name.sv4v_port, port);
+		/* Connecting, whether it has finished yet or not. */
+		n = new_sock(test, types[i]);
+		KUNIT_EXPECT_EQ(test, do_connect(n, port, O_NONBLOCK), -EINPROGRESS);
+		KUNIT_EXPECT_EQ(test, kernel_bind(n, (struct sockaddr *)&to, sizeof(to)), -EINVAL);
+		/* The connection still works, and ends from the right port. */
+		KUNIT_EXPECT_EQ(test, send_buf(c, "x", 1, 0), 1);
+		KUNIT_EXPECT_EQ(test, recv_buf(a, buf, sizeof(buf), 0, NULL), 1);
+		sock_release(a);
+		KUNIT_EXPECT_EQ(test, recv_buf(c, buf, sizeof(buf), 0, NULL), 0);
+		sock_release(n);
+		sock_release(c);
+		sock_release(l);
+	}
+}
+
+/* A partner binding cannot take a listener's port, nor the other way round. */
+static void partner_bind_cannot_take_a_live_port(struct kunit *test)
+{
+	struct socket *l = listener(test, SOCK_STREAM, 0x5026, 4), *p, *c, *a;
+	struct sockaddr_v4v to = v4v_test_addr(0, 0x5026);
+	char buf[8];
+
+	p = new_sock(test, SOCK_STREAM);
+	KUNIT_ASSERT_EQ(test, v4v_test_set_u32(p, V4V_PARTNER, 0), 0);
+	KUNIT_EXPECT_EQ(test, kernel_bind(p, (struct sockaddr *)&to, sizeof(to)), -EADDRINUSE);
+	/* The real listener still gets this domain's connections. */
+	pair(test, l, 0x5026, SOCK_STREAM, &c, &a);
+	KUNIT_EXPECT_EQ(test, send_buf(c, "y", 1, 0), 1);
+	KUNIT_EXPECT_EQ(test, recv_buf(a, buf, sizeof(buf), 0, NULL), 1);
+	/* Partner first: the wildcard binding is the one refused. */
+	to.sv4v_port = 0x5027;
+	KUNIT_EXPECT_EQ(test, kernel_bind(p, (struct sockaddr *)&to, sizeof(to)), 0);
+	sock_release(c);
+	c = new_sock(test, SOCK_DGRAM);
+	KUNIT_EXPECT_EQ(test, kernel_bind(c, (struct sockaddr *)&to, sizeof(to)), -EADDRINUSE);
+	sock_release(c);
+	sock_release(a);
+	sock_release(p);
+	sock_release(l);
+}
+
 /* Large transfer, both ways at once would need threads: one way, big. */
 static void bulk_transfer_is_exact(struct kunit *test)
 {
@@ -931,6 +1000,8 @@ static void notify_only_when_a_sender_can_wait(struct kunit *test)
 
 static struct kunit_case v4v_stream_cases[] = {
 	KUNIT_CASE(connect_accept_roundtrip),
+	KUNIT_CASE(bind_on_connection_is_einval),
+	KUNIT_CASE(partner_bind_cannot_take_a_live_port),
 	KUNIT_CASE(bulk_transfer_is_exact),
 	KUNIT_CASE(connect_errors),
 	KUNIT_CASE(reconnect_after_refusal),
