@@ -389,8 +389,10 @@ PRELOAD_EXPORT ssize_t recvfrom(int fd, void *buf, size_t n, int flags,
 	if (!mapped(s))
 		return REAL(recvfrom)(fd, buf, n, flags, addr, len);
 	r = REAL(recvfrom)(fd, buf, n, flags, (struct sockaddr *)&a, &alen);
-	if (r >= 0)
+	if (r >= 0 && alen >= sizeof(a))
 		addr_out(s, &a, addr, len);
+	else if (r >= 0)
+		*len = 0;	/* the kernel named no sender (a stream, an end) */
 	return r;
 }
 
@@ -427,9 +429,11 @@ PRELOAD_EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 	msg->msg_namelen = sizeof(a);
 	r = REAL(recvmsg)(fd, msg, flags);
 	msg->msg_name = name;
-	if (r >= 0)
+	if (r >= 0 && msg->msg_namelen >= sizeof(a))
 		addr_out(s, &a, name, &len);
-	msg->msg_namelen = r >= 0 ? len : 0;
+	else
+		len = 0;	/* no sender named (a stream, an end), or an error */
+	msg->msg_namelen = len;
 	return r;
 }
 

@@ -177,11 +177,44 @@ static void udp_addresses_answerable(void)
 	close(c);
 }
 
+/*
+ * A read that names no sender (a datagram socket shut for reading returns
+ * 0 with no address) gives the program no address either: its buffer as it
+ * was and a length of 0, through recvfrom and recvmsg alike.
+ */
+static void no_sender_no_address(void)
+{
+	struct sockaddr_in srv = ip4("0.0.0.0", PORT + 4), from;
+	int s = socket(AF_INET, SOCK_DGRAM, 0);
+	socklen_t len = sizeof(from);
+	struct msghdr m = { 0 };
+	struct iovec iov;
+	char buf[8];
+
+	T_EQ(bind(s, (struct sockaddr *)&srv, sizeof(srv)), 0);
+	T_EQ(shutdown(s, SHUT_RD), 0);
+	memset(&from, 0xa5, sizeof(from));
+	T_EQ(recvfrom(s, buf, sizeof(buf), 0, (struct sockaddr *)&from, &len), 0);
+	T_EQ(len, 0);
+	T_EQ(from.sin_family, 0xa5a5);
+	iov.iov_base = buf;
+	iov.iov_len = sizeof(buf);
+	m.msg_name = &from;
+	m.msg_namelen = sizeof(from);
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	T_EQ(recvmsg(s, &m, 0), 0);
+	T_EQ(m.msg_namelen, 0);
+	T_EQ(from.sin_family, 0xa5a5);
+	close(s);
+}
+
 static const struct t_case cases[] = {
 	{ "high_fds_and_dup3", T_ANY, 0, high_fds_and_dup3 },
 	{ "nonblocking_connect_epoll_shutdown", T_ANY, 0, nonblocking_connect_epoll_shutdown },
 	{ "fork_and_exec_inherit", T_ANY, 0, fork_and_exec_inherit },
 	{ "udp_addresses_answerable", T_ANY, 0, udp_addresses_answerable },
+	{ "no_sender_no_address", T_ANY, 0, no_sender_no_address },
 };
 
 int main(int argc, char **argv)
