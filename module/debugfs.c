@@ -3,8 +3,9 @@
  * /sys/kernel/debug/v4v/:
  *   status  backend, Argo state, local domain, ring count and the counters
  *   rings   one line per registered ring with its indices
- *   inject  (write, root) send one raw Argo message, for tests that play a
- *           hostile peer: a struct v4v_inject, then the payload
+ *   inject  (write, root with CAP_NET_ADMIN) send one raw Argo message,
+ *           for tests alone, which play a hostile peer with it: a struct
+ *           v4v_inject, then the payload
  * debugfs failures are not fatal: the module works without its view.
  */
 #include <linux/debugfs.h>
@@ -85,6 +86,13 @@ static ssize_t inject_write(struct file *file, const char __user *ubuf,
 	long ret;
 	u8 *buf;
 
+	/*
+	 * It sends anything to anyone, with any claimed source port: the
+	 * file's mode keeps it root's, and this keeps it an administrator's
+	 * even where a root process has given the capability up.
+	 */
+	if (!capable(CAP_NET_ADMIN))
+		return -EPERM;
 	if (len < sizeof(h) || len > sizeof(h) + V4V_INJECT_MAX)
 		return -EINVAL;
 	buf = memdup_user(ubuf, len);

@@ -5,6 +5,7 @@
  * documented errno and leave the socket usable.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/capability.h>
 #include <signal.h>
 #include <sys/ioctl.h>
@@ -68,14 +69,14 @@ static void bad_bind_foreign_domain(void)
 	T_EQ(sk_bind(sk_dgram(), g_domid + 1, 0x2005), -EADDRNOTAVAIL);
 }
 
-/* Drop CAP_NET_BIND_SERVICE from this (test) process. */
-static void drop_bind_capability(void)
+/* Drop a capability from this (test) process: root without it. */
+static void drop_capability(unsigned int cap)
 {
 	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
 	struct __user_cap_data_struct d[2];
 
 	T_EQ(syscall(SYS_capget, &h, d), 0);
-	d[0].effective &= ~(1u << CAP_NET_BIND_SERVICE);
+	d[cap / 32].effective &= ~(1u << (cap % 32));
 	T_EQ(syscall(SYS_capset, &h, d), 0);
 }
 
@@ -83,9 +84,31 @@ static void bad_bind_privileged_port(void)
 {
 	int fd = sk_dgram();
 
-	drop_bind_capability();
+	drop_capability(CAP_NET_BIND_SERVICE);
 	T_EQ(sk_bind(fd, ANY, 80), -EACCES);
 	T_EQ(sk_bind(fd, ANY, V4V_PORT_PRIVILEGED), 0);
+}
+
+/*
+ * debugfs's inject sends what a hostile peer would, for tests: the file's
+ * mode lets root open it, and the write wants CAP_NET_ADMIN as well.
+ */
+static void bad_inject_without_cap_net_admin(void)
+{
+	struct {
+		uint16_t domain, pad;
+		uint32_t port, src_port, type;
+	} h = { (uint16_t)g_domid, 0, 0x2019, 0x201a, 0x6447724d };
+	int fd;
+
+	drop_capability(CAP_NET_ADMIN);
+	drop_capability(CAP_SYS_ADMIN);
+	fd = open("/sys/kernel/debug/v4v/inject", O_WRONLY | O_CLOEXEC);
+	T_ASSERT(fd >= 0, "open inject: %s", strerror(errno));
+	errno = 0;
+	T_EQ(write(fd, &h, sizeof(h)), -1);
+	T_EQ(errno, EPERM);
+	close(fd);
 }
 
 static void bad_bind_twice(void)
@@ -334,6 +357,7 @@ const struct t_case t_badinput_cases[] = {
 	{ "bad_recv_flags", T_ANY, 0, bad_recv_flags },
 	{ "bad_recv_null_buffer", T_ANY, 0, bad_recv_null_buffer },
 	{ "bad_ioctl_unknown", T_ANY, 0, bad_ioctl_unknown },
+	{ "bad_inject_without_cap_net_admin", T_ANY, 0, bad_inject_without_cap_net_admin },
 	{ "bad_getpeername_unconnected", T_ANY, 0, bad_getpeername_unconnected },
 	{ "bad_send_after_shutdown", T_ANY, 0, bad_send_after_shutdown },
 };
