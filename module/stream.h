@@ -45,6 +45,7 @@ struct v4v_sport {
 	struct sock *parked_sk;		/* whose queue the parked task sleeps on */
 	u32 head_off;			/* rx_lock: payload of the head message taken */
 
+	u32 hash_seed;			/* conns' secret: v4v_sport_conn_key() */
 	spinlock_t lock;		/* the fields below */
 	DECLARE_HASHTABLE(conns, 6);	/* by (peer domain, peer port, conid) */
 	unsigned int nconns;		/* in conns; read locklessly as a hint */
@@ -63,6 +64,7 @@ struct v4v_sport {
 /* stream_port.c */
 void v4v_sport_put(struct v4v_sport *sp);
 void v4v_sport_hash(struct v4v_sport *sp, struct sock *sk);
+u32 v4v_sport_conn_key(const struct v4v_sport *sp, u16 domain, u32 port, u32 conid);
 void v4v_sport_unhash(struct v4v_sport *sp, struct sock *sk);
 void v4v_sport_kick(struct v4v_sport *sp);
 bool v4v_sport_park(struct v4v_sport *sp, struct sock *sk);

@@ -30,6 +30,7 @@
  * Locking: see stream.h.
  */
 #include <linux/jhash.h>
+#include <linux/random.h>
 #include <linux/skbuff.h>
 #include <linux/slab.h>
 
@@ -48,9 +49,14 @@ static struct workqueue_struct *v4v_stream_wq;
  */
 #define V4V_STREAM_LATER	msecs_to_jiffies(10)
 
-static u32 conn_key(u16 domain, u32 port, u32 conid)
+/*
+ * The bucket of a connection: the peer picks all three words, so the seed
+ * is the port's own secret, or a peer could pick connection ids that all
+ * land in one bucket and make every message walk them.
+ */
+u32 v4v_sport_conn_key(const struct v4v_sport *sp, u16 domain, u32 port, u32 conid)
 {
-	return jhash_3words(domain, port, conid, 0);
+	return jhash_3words(domain, port, conid, sp->hash_seed);
 }
 
 /* The connection a message from (domain, port) with conid belongs to. */
@@ -59,7 +65,8 @@ static struct sock *sport_find(struct v4v_sport *sp, u16 domain, u32 port, u32 c
 	struct v4v_sock *vs;
 
 	lockdep_assert_held(&sp->lock);
-	hash_for_each_possible(sp->conns, vs, st.node, conn_key(domain, port, conid))
+	hash_for_each_possible(sp->conns, vs, st.node,
+			       v4v_sport_conn_key(sp, domain, port, conid))
 		if (vs->peer.domain_id == domain && vs->peer.aport == port &&
 		    vs->st.conid == conid)
 			return &vs->sk;
@@ -73,7 +80,7 @@ void v4v_sport_hash(struct v4v_sport *sp, struct sock *sk)
 
 	spin_lock(&sp->lock);
 	hash_add(sp->conns, &vs->st.node,
-		 conn_key(vs->peer.domain_id, vs->peer.aport, vs->st.conid));
+		 v4v_sport_conn_key(sp, vs->peer.domain_id, vs->peer.aport, vs->st.conid));
 	WRITE_ONCE(sp->nconns, sp->nconns + 1);
 	spin_unlock(&sp->lock);
 }
@@ -548,7 +555,7 @@ static void listener_rx(struct v4v_sport *sp, struct sock *listener,
 		spin_lock(&sp->lock);
 		if (sp->listener == listener && !backlog_full(listener)) {
 			hash_add(sp->conns, &cvs->st.node,
-				 conn_key(m->src_domain, m->src_port, conid));
+				 v4v_sport_conn_key(sp, m->src_domain, m->src_port, conid));
 			WRITE_ONCE(sp->nconns, sp->nconns + 1);
 			list_add_tail(&cvs->st.accept_node, &sp->accept_q);
 			sk_acceptq_added(listener);
@@ -936,6 +943,7 @@ int v4v_stream_bind_locked(struct v4v_sock *vs, u32 port, u16 partner)
 	INIT_DELAYED_WORK(&sp->later, sport_later);
 	spin_lock_init(&sp->lock);
 	hash_init(sp->conns);
+	sp->hash_seed = get_random_u32();
 	INIT_LIST_HEAD(&sp->accept_q);
 
 	err = v4v_bind_ring_locked(vs, port, partner, sport_data_ready, sp);

@@ -118,6 +118,30 @@ static void partner_bind_cannot_take_a_live_port(struct kunit *test)
 	sock_release(l);
 }
 
+/*
+ * A peer picks all three words of a connection's key; with one seed for
+ * every port it could pick connection ids that share a bucket everywhere.
+ * Each port has a secret seed: the same 64 keys fall into other buckets on
+ * another port (with one shared seed all 64 would match; at random, about
+ * one does).
+ */
+static void ports_hash_connections_apart(struct kunit *test)
+{
+	struct socket *l1 = listener(test, SOCK_STREAM, 0x5028, 4);
+	struct socket *l2 = listener(test, SOCK_STREAM, 0x5029, 4);
+	struct v4v_sport *s1 = v4v_sk(l1->sk)->st.sport, *s2 = v4v_sk(l2->sk)->st.sport;
+	u32 i, same = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, s1);
+	KUNIT_ASSERT_NOT_NULL(test, s2);
+	for (i = 0; i < 64; i++)
+		same += hash_min(v4v_sport_conn_key(s1, 0, 0x80000000 + i, i), 6) ==
+			hash_min(v4v_sport_conn_key(s2, 0, 0x80000000 + i, i), 6);
+	KUNIT_EXPECT_LT(test, same, 16U);
+	sock_release(l1);
+	sock_release(l2);
+}
+
 /* Large transfer, both ways at once would need threads: one way, big. */
 static void bulk_transfer_is_exact(struct kunit *test)
 {
@@ -1002,6 +1026,7 @@ static struct kunit_case v4v_stream_cases[] = {
 	KUNIT_CASE(connect_accept_roundtrip),
 	KUNIT_CASE(bind_on_connection_is_einval),
 	KUNIT_CASE(partner_bind_cannot_take_a_live_port),
+	KUNIT_CASE(ports_hash_connections_apart),
 	KUNIT_CASE(bulk_transfer_is_exact),
 	KUNIT_CASE(connect_errors),
 	KUNIT_CASE(reconnect_after_refusal),
