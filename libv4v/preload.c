@@ -285,6 +285,25 @@ static int ensure_bound(int fd, enum v4v_pl_style s, const struct sockaddr_v4v *
 	return bind_any_port(fd, &a);
 }
 
+/*
+ * A service bound to loopback is meant for this host alone: on v4v, for
+ * this domain alone, so its ring's partner is this domain (a v4v ring for
+ * any domain would take any domain's traffic).  A bound socket is left to
+ * bind() to refuse.
+ */
+static int loopback_partner(int fd, const struct sockaddr *addr, socklen_t len,
+			    const struct sockaddr_v4v *a)
+{
+	uint32_t self = a->sv4v_domain;
+
+	if (!v4v_pl_is_loopback(addr, len))
+		return 0;
+	if (REAL(setsockopt)(fd, SOL_V4V, V4V_PARTNER, &self, sizeof(self)) &&
+	    errno != EISCONN)
+		return -1;
+	return 0;
+}
+
 PRELOAD_EXPORT int bind(int fd, const struct sockaddr *addr, socklen_t len)
 {
 	struct sockaddr_v4v a, local;
@@ -293,6 +312,8 @@ PRELOAD_EXPORT int bind(int fd, const struct sockaddr *addr, socklen_t len)
 	if (!translates(s, addr))
 		return REAL(bind)(fd, addr, len);
 	if (addr_in(&local, s, addr, len, &a))
+		return -1;
+	if ((s == V4V_PL_INET || s == V4V_PL_INET6) && loopback_partner(fd, addr, len, &a))
 		return -1;
 	if ((s == V4V_PL_INET || s == V4V_PL_INET6) &&
 	    a.sv4v_port == v4v_pl_port_in(0, port_addend()))

@@ -53,6 +53,8 @@ uint32_t v4v_pl_domain_out(uint16_t domain);
 struct sockaddr_v4v;
 int v4v_pl_from_ip(const struct sockaddr *in, socklen_t len, int af, uint16_t self,
 		   uint32_t addend, struct sockaddr_v4v *out);
+/* 1 if *in is a loopback address (127/8, ::1, ::ffff:127/104), else 0. */
+int v4v_pl_is_loopback(const struct sockaddr *in, socklen_t len);
 void v4v_pl_to_inet(const struct sockaddr_v4v *in, uint32_t addend, struct sockaddr_in *out);
 void v4v_pl_to_inet6(const struct sockaddr_v4v *in, uint32_t addend, struct sockaddr_in6 *out);
 

@@ -107,6 +107,22 @@ int v4v_pl_from_ip(const struct sockaddr *in, socklen_t len, int af, uint16_t se
 	return 0;
 }
 
+int v4v_pl_is_loopback(const struct sockaddr *in, socklen_t len)
+{
+	struct sockaddr_in6 sin6;
+	struct sockaddr_in sin;
+	int64_t addr = -1;
+
+	if (in && len >= sizeof(sin) && in->sa_family == AF_INET) {
+		memcpy(&sin, in, sizeof(sin));
+		addr = ntohl(sin.sin_addr.s_addr);
+	} else if (in && len >= sizeof(sin6) && in->sa_family == AF_INET6) {
+		memcpy(&sin6, in, sizeof(sin6));
+		addr = v6_as_v4(&sin6.sin6_addr);
+	}
+	return addr >= 0 && (addr >> 24) == 127;
+}
+
 void v4v_pl_to_inet(const struct sockaddr_v4v *in, uint32_t addend, struct sockaddr_in *out)
 {
 	int port = v4v_pl_port_out(in->sv4v_port, addend);

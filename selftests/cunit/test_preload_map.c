@@ -146,6 +146,36 @@ static void addresses_out(void)
 	CU_ASSERT_EQUAL((unsigned char)text[4], 0x5a);
 }
 
+static void loopback_addresses(void)
+{
+	struct sockaddr_in6 s6;
+	struct sockaddr_in s;
+	const char **ip;
+	static const char *loop4[] = { "127.0.0.1", "127.1.2.3", NULL };
+	static const char *other4[] = { "0.0.0.0", "1.0.0.5", "1.0.127.1", NULL };
+	static const char *loop6[] = { "::1", "::ffff:127.0.0.1", NULL };
+	static const char *other6[] = { "::", "::ffff:1.0.0.0", "fe80::1", NULL };
+
+	for (ip = loop4; *ip; ip++) {
+		s = sin_of(*ip, 80);
+		CU_ASSERT_EQUAL(v4v_pl_is_loopback((struct sockaddr *)&s, sizeof(s)), 1);
+		CU_ASSERT_EQUAL(v4v_pl_is_loopback((struct sockaddr *)&s, sizeof(s) - 1), 0);
+	}
+	for (ip = other4; *ip; ip++) {
+		s = sin_of(*ip, 80);
+		CU_ASSERT_EQUAL(v4v_pl_is_loopback((struct sockaddr *)&s, sizeof(s)), 0);
+	}
+	for (ip = loop6; *ip; ip++) {
+		s6 = sin6_of(*ip, 80);
+		CU_ASSERT_EQUAL(v4v_pl_is_loopback((struct sockaddr *)&s6, sizeof(s6)), 1);
+	}
+	for (ip = other6; *ip; ip++) {
+		s6 = sin6_of(*ip, 80);
+		CU_ASSERT_EQUAL(v4v_pl_is_loopback((struct sockaddr *)&s6, sizeof(s6)), 0);
+	}
+	CU_ASSERT_EQUAL(v4v_pl_is_loopback(NULL, 0), 0);
+}
+
 static void openxt_address(void)
 {
 	struct sockaddr_v4v a = { .sv4v_family = AF, .sv4v_domain = 3, .sv4v_port = 0x12345 };
@@ -170,5 +200,6 @@ const struct cu_case preload_cases[] = {
 	{ "preload_map", "ports_and_addend", ports_and_addend },
 	{ "preload_map", "addresses_out", addresses_out },
 	{ "preload_map", "openxt_address", openxt_address },
+	{ "preload_map", "loopback_addresses", loopback_addresses },
 };
 const size_t preload_ncases = sizeof(preload_cases) / sizeof(preload_cases[0]);

@@ -209,12 +209,54 @@ static void no_sender_no_address(void)
 	close(s);
 }
 
+/* v4v's partner option, by number: this program includes no v4v header. */
+#define SOL_V4V_NUMBER		0x5634
+#define V4V_PARTNER_NUMBER	2
+#define V4V_DOMID_ANY_NUMBER	0x7ff4u
+
+static uint32_t partner_of(int fd)
+{
+	uint32_t partner = 0;
+	socklen_t len = sizeof(partner);
+
+	T_EQ(getsockopt(fd, SOL_V4V_NUMBER, V4V_PARTNER_NUMBER, &partner, &len), 0);
+	return partner;
+}
+
+/*
+ * A service bound to 127.0.0.1 is this domain's alone: its ring takes no
+ * other domain's messages (one bound to 0.0.0.0 takes any domain's), and
+ * this domain still reaches it.
+ */
+static void loopback_bind_stays_local(void)
+{
+	struct sockaddr_in lo = ip4("127.0.0.1", PORT + 5), any = ip4("0.0.0.0", PORT + 6);
+	int l = socket(AF_INET, SOCK_STREAM, 0), w = socket(AF_INET, SOCK_STREAM, 0);
+	int c = socket(AF_INET, SOCK_STREAM, 0), a;
+
+	T_EQ(bind(l, (struct sockaddr *)&lo, sizeof(lo)), 0);
+	T_EQ(listen(l, 1), 0);
+	T_ASSERT(partner_of(l) != V4V_DOMID_ANY_NUMBER,
+		 "a service bound to 127.0.0.1 takes every domain's traffic");
+	T_EQ(bind(w, (struct sockaddr *)&any, sizeof(any)), 0);
+	T_EQ(partner_of(w), V4V_DOMID_ANY_NUMBER);
+	T_EQ(connect(c, (struct sockaddr *)&lo, sizeof(lo)), 0);
+	a = accept(l, NULL, NULL);
+	T_ASSERT(a >= 0, "accept: %s", strerror(errno));
+	T_EQ(write(c, "x", 1), 1);
+	close(a);
+	close(c);
+	close(w);
+	close(l);
+}
+
 static const struct t_case cases[] = {
 	{ "high_fds_and_dup3", T_ANY, 0, high_fds_and_dup3 },
 	{ "nonblocking_connect_epoll_shutdown", T_ANY, 0, nonblocking_connect_epoll_shutdown },
 	{ "fork_and_exec_inherit", T_ANY, 0, fork_and_exec_inherit },
 	{ "udp_addresses_answerable", T_ANY, 0, udp_addresses_answerable },
 	{ "no_sender_no_address", T_ANY, 0, no_sender_no_address },
+	{ "loopback_bind_stays_local", T_ANY, 0, loopback_bind_stays_local },
 };
 
 int main(int argc, char **argv)
