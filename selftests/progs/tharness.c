@@ -14,19 +14,60 @@
 
 const char *t_current = "main";
 
+/* The running test's end of the pipe its failure's reason goes down. */
+static int t_why_fd = -1;
+
+void t_fail_at(const char *file, int line, const char *fmt, ...)
+{
+	char why[256];
+	va_list ap;
+	int n;
+
+	n = snprintf(why, sizeof(why), "%s:%d: ", file, line);
+	va_start(ap, fmt);
+	vsnprintf(why + n, sizeof(why) - n, fmt, ap);
+	va_end(ap);
+	printf("# %s: %s\n", t_current, why);
+	fflush(stdout);
+	/* Should the write fail, the result just says "failed". */
+	if (t_why_fd >= 0)
+		n = (int)write(t_why_fd, why, strlen(why));
+	_exit(1);
+}
+
+void t_assert_fail(const char *file, int line, const char *cond, const char *fmt, ...)
+{
+	char what[192];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	t_fail_at(file, line, "'%s' is false: %s", cond, what);
+}
+
 static int run_one(const struct t_case *tc, char *why, size_t whylen)
 {
 	unsigned int timeout = tc->timeout_s ? tc->timeout_s : T_DEFAULT_TIMEOUT_S;
-	int status;
+	int status, p[2];
+	ssize_t got;
 	pid_t pid;
 
+	if (pipe2(p, O_CLOEXEC)) {
+		snprintf(why, whylen, "pipe: %s", strerror(errno));
+		return 1;
+	}
 	fflush(stdout);
 	pid = fork();
 	if (pid < 0) {
 		snprintf(why, whylen, "fork: %s", strerror(errno));
+		close(p[0]);
+		close(p[1]);
 		return 1;
 	}
 	if (pid == 0) {
+		close(p[0]);
+		t_why_fd = p[1];
 		t_current = tc->name;
 		/* SIGALRM's default action ends the child: a hang is a failure. */
 		alarm(timeout);
@@ -34,13 +75,21 @@ static int run_one(const struct t_case *tc, char *why, size_t whylen)
 		fflush(stdout);
 		_exit(0);
 	}
+	close(p[1]);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR) {
 			snprintf(why, whylen, "waitpid: %s", strerror(errno));
+			close(p[0]);
 			return 1;
 		}
+	/* The child is gone: what it wrote is all there will be. */
+	got = read(p[0], why, whylen - 1);
+	close(p[0]);
+	why[got > 0 ? got : 0] = 0;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
+	if (got > 0)
+		return 1;
 	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
 		snprintf(why, whylen, "timed out after %u s", timeout);
 	else if (WIFSIGNALED(status))
@@ -103,7 +152,7 @@ int t_run(const char *tag, unsigned int where, const struct t_case *cases,
 {
 	unsigned int num = 0, failed = 0;
 	struct timespec t0, t1;
-	char why[128];
+	char why[256];
 	size_t i;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);

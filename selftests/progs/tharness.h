@@ -5,6 +5,7 @@
  * Results are records (t_record()):
  *	V4VT: <tag>: ok <n> <name>
  *	V4VT: <tag>: not ok <n> <name> # <why>
+ * where <why> is what the failed assertion said, with its file and line.
  * which the host collects from the guest's record channel
  * (Documentation/harness.rst).  Diagnostics are "# " lines on stdout.
  */
@@ -31,23 +32,21 @@ struct t_case {
 /* What the running test is, for messages. */
 extern const char *t_current;
 
-#define t_fail(...) do {						\
-	printf("# %s: %s:%d: ", t_current, __FILE__, __LINE__);	\
-	printf(__VA_ARGS__);						\
-	printf("\n");							\
-	fflush(stdout);							\
-	_exit(1);							\
-} while (0)
+/*
+ * End the running test as failed: "# test: file:line: why" on stdout, and
+ * "file:line: why" to the harness, which puts it in the test's result.
+ */
+void t_fail_at(const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4), noreturn));
+
+#define t_fail(...) t_fail_at(__FILE__, __LINE__, __VA_ARGS__)
+
+void t_assert_fail(const char *file, int line, const char *cond, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5), noreturn));
 
 #define T_ASSERT(cond, ...) do {					\
-	if (!(cond)) {							\
-		printf("# %s: %s:%d: '%s' is false: ", t_current,	\
-		       __FILE__, __LINE__, #cond);			\
-		printf(__VA_ARGS__);					\
-		printf("\n");						\
-		fflush(stdout);						\
-		_exit(1);						\
-	}								\
+	if (!(cond))							\
+		t_assert_fail(__FILE__, __LINE__, #cond, __VA_ARGS__);	\
 } while (0)
 
 /* Compare two integers and say both values when they differ. */
