@@ -29,7 +29,8 @@ build=$top/build-um
 moddir=$V4V_TOP/module
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/v4v-kunit.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
-LOG=$V4V_CACHE/logs/uml.log
+# V4V_LOG_DIR: a run of its own beside another (CI in a second clone).
+LOG=${V4V_LOG_DIR:-$V4V_CACHE/logs}/uml.log
 mkdir -p "${LOG%/*}"
 
 # Hook module/ into the tree: a link and one line in each of two files.
@@ -104,7 +105,7 @@ PY
 # the console or not at all.  From here on nothing may end the script: every
 # result it has is printed.
 set +e
-RECS=$V4V_CACHE/logs/uml.records
+RECS=${LOG%.log}.records
 python3 "$HERE/../lib/records.py" extract "$TIER" "$LOG" "$RECS" --console
 python3 "$HERE/../lib/records.py" reports "$TIER" uml-harness 24 "$RECS" "$LOG"
 v4v_vm_expect "$TIER" "$RECS" uml-harness kmsg_flood_ran
