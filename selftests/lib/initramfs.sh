@@ -9,7 +9,11 @@ v4v_mkinitramfs() {
 	shift 2
 	v4v_need_pkgs busybox-static cpio
 	t=$(mktemp -d "${TMPDIR:-/tmp}/v4v-initrd.XXXXXX")
+	# mktemp made it 0700: as the image's root, nobody but root could
+	# reach a file (the tests run programs as an unprivileged user).
+	chmod 0755 "$t"
 	mkdir -p "$t"/{bin,sbin,etc,proc,sys,dev,tmp,root,run,var/log,var/lib,usr/bin,usr/sbin}
+	chmod 1777 "$t/tmp"
 	ln -s ../run "$t/var/run"	# xenstored puts its socket in /var/run
 	cp /bin/busybox "$t/bin/busybox"
 	for a in $(/bin/busybox --list); do

@@ -2,6 +2,7 @@
 /* Helpers for the AF_V4V test programs; see util.h. */
 #define _GNU_SOURCE	/* sched_setaffinity */
 #include <errno.h>
+#include <grp.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -217,4 +218,23 @@ long long module_status(const char *name)
 			v = atoll(line + n + 1);
 	fclose(f);
 	return v;
+}
+
+/*
+ * Become nobody (uid and gid 65534, no supplementary groups) and run argv:
+ * a root process that changes its uid from 0 loses every capability, so
+ * this is the unprivileged user an attacker would be.  127 if that fails.
+ */
+int as_nobody_main(char **argv)
+{
+	const gid_t nobody = 65534;
+
+	if (setgroups(0, NULL) || setresgid(nobody, nobody, nobody) ||
+	    setresuid(nobody, nobody, nobody)) {
+		fprintf(stderr, "v4v-test as-nobody: %s\n", strerror(errno));
+		return 127;
+	}
+	execvp(argv[0], argv);
+	fprintf(stderr, "v4v-test as-nobody: %s: %s\n", argv[0], strerror(errno));
+	return 127;
 }

@@ -61,4 +61,7 @@ int run_on_cpu(int cpu);
 /* Wait up to timeout_ms for a child; its exit status, or -1 (killed). */
 int wait_exit(pid_t pid, int timeout_ms);
 
+/* Run argv as uid and gid 65534 without capabilities (exec; 127 on failure). */
+int as_nobody_main(char **argv);
+
 #endif /* V4V_UTIL_H */
