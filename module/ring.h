@@ -131,6 +131,11 @@ static inline unsigned int v4v_ring_msg_chunks(const struct v4v_ring_view *v,
 					       u32 offset, u32 n,
 					       struct v4v_ring_chunk c[2])
 {
+	/* A stale or bogus offset copies nothing rather than past m. */
+	if (offset > m->payload_len)
+		return 0;
+	if (n > m->payload_len - offset)
+		n = m->payload_len - offset;
 	return __v4v_ring_chunks(v, m->off, offset, n, c);
 }
 

@@ -308,8 +308,10 @@ void v4v_ring_put(struct v4v_ring *ring)
  * Peek under rx_lock.  A ring whose indices or header cannot be right is
  * emptied (its messages cannot be delimited any more) and reported empty;
  * if even the producer's index is out of range the ring is marked broken
- * and every later read fails with -EIO.  The log says so, rate limited,
- * since a peer may be behind it.
+ * and every later read fails with -EIO.  Either way ring->discards counts
+ * it, so that a consumer that had read part of the head message knows its
+ * offset belongs to nothing now.  The log says so, rate limited, since a
+ * peer may be behind it.
  */
 int v4v_ring_peek_locked(struct v4v_ring *ring, struct v4v_ring_msg *m)
 {
@@ -322,6 +324,8 @@ int v4v_ring_peek_locked(struct v4v_ring *ring, struct v4v_ring_msg *m)
 	if (err != -EBADMSG)
 		return err;
 	v4v_stat_inc(rx_bad);
+	/* Whatever a consumer knew of the head message is stale now. */
+	ring->discards++;
 	if (v4v_ring_discard_all(&ring->view)) {
 		WRITE_ONCE(ring->broken, true);
 		pr_warn_ratelimited("ring %u: producer index out of range; ring unusable\n",

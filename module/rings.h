@@ -52,6 +52,7 @@ struct v4v_ring {
 
 	struct mutex rx_lock;		/* serialises consumers of view */
 	bool broken;			/* rx_lock: contents can no longer be delimited */
+	u32 discards;			/* rx_lock: times the contents were thrown away */
 	atomic64_t rx_msgs;		/* consumed messages */
 	atomic64_t rx_bytes;		/* consumed payload bytes */
 };

@@ -44,6 +44,7 @@ struct v4v_sport {
 	struct task_struct *parked;
 	struct sock *parked_sk;		/* whose queue the parked task sleeps on */
 	u32 head_off;			/* rx_lock: payload of the head message taken */
+	u32 discards_seen;		/* rx_lock: ring->discards the port has answered */
 
 	u32 hash_seed;			/* conns' secret: v4v_sport_conn_key() */
 	spinlock_t lock;		/* the fields below */

@@ -442,6 +442,12 @@ static bool conn_rx(struct v4v_sport *sp, struct v4v_ring *ring, struct sock *sk
 	/* The rest of a data message a reader took part of: checked, applied. */
 	if (sp->head_off) {
 		hl = v4v_stream_hdr_len(st) + sp->head_off;
+		if (hl > m->payload_len) {
+			/* The message shrank under us: the ring is not to be trusted. */
+			sp->head_off = 0;
+			violation(sk);
+			return true;
+		}
 		len = m->payload_len - hl;
 		if (!(READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN))
 			return rx_payload(sp, ring, sk, m, hl, len, d);
@@ -667,6 +673,52 @@ static bool pump_one(struct v4v_sport *sp, struct v4v_ring *ring,
 	return keep;
 }
 
+/* A connection that may still be owed bytes from the peer. */
+static bool conn_receiving(const struct sock *sk)
+{
+	int state = READ_ONCE(sk->sk_state);
+
+	return state != V4V_ST_CLOSED && state != V4V_ST_RESET;
+}
+
+/*
+ * The ring was emptied since the port last looked (its indices made no
+ * sense): any connection may have lost bytes, and a byte stream with a
+ * hole must not go on as if whole, so each is reset; and the offset into
+ * the head message a reader had taken part of belongs to nothing now.
+ * Rare (only a broken or hostile hypervisor gets here), so the walk starts
+ * over after each reset rather than hold the table's lock across one.
+ */
+static void sport_ring_lost(struct v4v_sport *sp, struct v4v_ring *ring)
+{
+	struct v4v_sock *vs;
+	struct sock *sk;
+	unsigned int bkt;
+
+	lockdep_assert_held(&ring->rx_lock);
+	sp->head_off = 0;
+	sp->discards_seen = ring->discards;
+	for (;;) {
+		sk = NULL;
+		spin_lock(&sp->lock);
+		hash_for_each(sp->conns, bkt, vs, st.node) {
+			if (conn_receiving(&vs->sk)) {
+				sk = &vs->sk;
+				sock_hold(sk);
+				break;
+			}
+		}
+		spin_unlock(&sp->lock);
+		if (!sk)
+			return;
+		lock_sock(sk);
+		if (conn_receiving(sk))
+			violation(sk);
+		release_sock(sk);
+		sock_put(sk);
+	}
+}
+
 static void sport_pump(struct work_struct *work)
 {
 	struct v4v_sport *sp = container_of(work, struct v4v_sport, pump);
@@ -674,14 +726,19 @@ static void sport_pump(struct work_struct *work)
 	struct v4v_ring *ring = smp_load_acquire(&sp->ring);
 	struct v4v_ring_msg m;
 	unsigned int done = 0;
+	int err;
 
 	/* Gone already: an event raced with the last put. */
 	if (!ring || !kref_get_unless_zero(&sp->ref))
 		return;
 	WRITE_ONCE(sp->stalled, false);
 	mutex_lock(&ring->rx_lock);
-	while (!v4v_ring_peek_locked(ring, &m)) {
-		if (!pump_one(sp, ring, &m))
+	for (;;) {
+		err = v4v_ring_peek_locked(ring, &m);
+		/* Emptied by that peek, or since the last pass. */
+		if (unlikely(ring->discards != sp->discards_seen))
+			sport_ring_lost(sp, ring);
+		if (err || !pump_one(sp, ring, &m))
 			break;
 		rx_consumed(sp, ring, &m);
 		done++;
@@ -761,7 +818,15 @@ void v4v_sport_take(struct sock *sk, struct v4v_direct *d)
 	release_sock(sk);
 	mutex_lock(&ring->rx_lock);
 	lock_sock(sk);
-	while (!v4v_ring_peek_locked(ring, &m)) {
+	while (!v4v_ring_peek_locked(ring, &m) || ring->discards != sp->discards_seen) {
+		if (unlikely(ring->discards != sp->discards_seen)) {
+			/* Bytes lost: sk first, the pump resets the others. */
+			sp->head_off = 0;
+			if (conn_receiving(sk))
+				violation(sk);
+			foreign = true;
+			break;
+		}
 		if (d && (d->copied == d->room || d->fault))
 			break;
 		if (rx_parse(ring, &m, &h)) {

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: stream sockets against a hypervisor or a peer that does not play
+ * by the rules, on the loopback backend.  Each case plays the attacker and
+ * checks that nobody else pays.
+ * Ports 0x5100 and up.
+ */
+#include <kunit/test.h>
+#include <linux/lockdep.h>
+#include <linux/mutex.h>
+#include <linux/net.h>
+#include <net/sock.h>
+#include <uapi/linux/v4v.h>
+
+#include "../rings.h"
+#include "../sock.h"
+#include "../stream.h"
+#include "sock_test.h"
+#include "stream_test.h"
+
+/* The ring under a connection's port. */
+static struct v4v_ring *conn_ring(struct socket *s)
+{
+	/* Acquire: pairs with the binder's release, as in the pump. */
+	return smp_load_acquire(&v4v_sk(s->sk)->st.sport->ring);
+}
+
+/*
+ * Wreck the header of the message at the head of ring: its length, one
+ * the ring cannot hold, as a broken hypervisor might write it.  The next
+ * peek finds it and empties the ring.  rx_lock held.
+ */
+static void wreck_head(struct v4v_ring *ring, u32 len)
+{
+	struct v4v_argo_msg_hdr *h;
+
+	lockdep_assert_held(&ring->rx_lock);
+	h = (struct v4v_argo_msg_hdr *)(ring->view.data + READ_ONCE(ring->view.hdr->rx_ptr));
+	WRITE_ONCE(h->len, len);
+}
+
+/*
+ * A reader took part of a message straight from the ring; then the ring's
+ * indices stopped making sense (the hypervisor wrote garbage) and the ring
+ * was emptied.  The offset into the lost message must not be applied to
+ * the next one: that copied from past the next message's end, and recv()
+ * returned a full buffer for a 10-byte message.  Bytes were lost, so the
+ * connection is reset; the listener's port goes on serving.
+ */
+static void emptied_ring_forgets_a_partial_read(struct kunit *test)
+{
+	struct socket *l = listener(test, SOCK_STREAM, 0x5100, 8), *c, *a, *c2, *a2;
+	const u32 total = 10000, part = 3000;
+	struct v4v_ring *ring;
+	bool caught = false;
+	int try, ret, got;
+	u8 *tx, *rx;
+
+	pattern_bufs(test, total, &tx, &rx);
+	/*
+	 * The pump takes the rest of a partly read message 10 ms later: the
+	 * ring is wrecked before that, and the few tries a slow machine may
+	 * need each start over on a new connection.
+	 */
+	for (try = 0; try < 5 && !caught; try++) {
+		pair(test, l, 0x5100, SOCK_STREAM, &c, &a);
+		KUNIT_ASSERT_EQ(test, send_buf(a, tx, total, 0), (int)total);
+		KUNIT_ASSERT_EQ(test, recv_buf(c, rx, part, MSG_DONTWAIT, NULL), (int)part);
+		ring = conn_ring(c);
+		mutex_lock(&ring->rx_lock);
+		caught = v4v_sk(c->sk)->st.sport->head_off == part;
+		if (caught)
+			wreck_head(ring, ring->view.len + 16);
+		mutex_unlock(&ring->rx_lock);
+		if (!caught) {
+			sock_release(c);
+			sock_release(a);
+		}
+	}
+	KUNIT_ASSERT_TRUE(test, caught);
+	KUNIT_EXPECT_EQ(test, memcmp(tx, rx, part), 0);
+
+	/* The next look at the ring (this read, or the pump's) empties it. */
+	KUNIT_EXPECT_EQ(test, recv_buf(c, rx, 100, MSG_DONTWAIT, NULL), -ECONNRESET);
+	KUNIT_EXPECT_GE(test, READ_ONCE(ring->discards), 1U);
+	/*
+	 * Whatever a says now, c never reads it as data; a learns of the
+	 * reset from c's RST, in this send or in the read after it.
+	 */
+	ret = send_buf(a, "0123456789", 10, MSG_DONTWAIT);
+	KUNIT_EXPECT_LE(test, recv_buf(c, rx, 100, 0, NULL), 0);
+	got = recv_buf(a, rx, 100, 0, NULL);
+	KUNIT_EXPECT_LE(test, got, 0);
+	KUNIT_EXPECT_TRUE(test, ret == -ECONNRESET || got == -ECONNRESET);
+	sock_release(c);
+	sock_release(a);
+
+	pair(test, l, 0x5100, SOCK_STREAM, &c2, &a2);
+	KUNIT_EXPECT_EQ(test, send_buf(c2, "again", 5, 0), 5);
+	KUNIT_EXPECT_EQ(test, recv_buf(a2, rx, 100, 0, NULL), 5);
+	KUNIT_EXPECT_EQ(test, memcmp(rx, "again", 5), 0);
+	sock_release(c2);
+	sock_release(a2);
+	sock_release(l);
+}
+
+/*
+ * A ring emptied under a port with several connections: every one of them
+ * may have lost bytes, so each is reset, not just the one being read.
+ */
+static void emptied_ring_resets_every_connection(struct kunit *test)
+{
+	struct socket *l = listener(test, SOCK_STREAM, 0x5101, 4), *c[2], *a[2];
+	struct v4v_ring *ring;
+	u8 buf[16];
+	int i;
+
+	for (i = 0; i < 2; i++)
+		pair(test, l, 0x5101, SOCK_STREAM, &c[i], &a[i]);
+	/* Both accepted ends share the listener's port and its ring. */
+	ring = conn_ring(a[0]);
+	KUNIT_ASSERT_PTR_EQ(test, ring, conn_ring(a[1]));
+
+	/* Held by the test, the ring keeps the message where it can be wrecked. */
+	mutex_lock(&ring->rx_lock);
+	KUNIT_ASSERT_EQ(test, send_buf(c[0], "lost", 4, MSG_DONTWAIT), 4);
+	wreck_head(ring, 0);
+	mutex_unlock(&ring->rx_lock);
+
+	for (i = 0; i < 2; i++) {
+		KUNIT_EXPECT_EQ(test, recv_buf(a[i], buf, sizeof(buf), 0, NULL), -ECONNRESET);
+		KUNIT_EXPECT_EQ(test, recv_buf(c[i], buf, sizeof(buf), 0, NULL), -ECONNRESET);
+		sock_release(c[i]);
+		sock_release(a[i]);
+	}
+	sock_release(l);
+}
+
+static struct kunit_case v4v_stream_hostile_cases[] = {
+	KUNIT_CASE(emptied_ring_forgets_a_partial_read),
+	KUNIT_CASE(emptied_ring_resets_every_connection),
+	KUNIT_CASE(v4v_stream_test_nothing_leaked),
+	{}
+};
+
+static struct kunit_suite v4v_stream_hostile_suite = {
+	.name = "v4v_stream_hostile",
+	.test_cases = v4v_stream_hostile_cases,
+};
+
+kunit_test_suite(v4v_stream_hostile_suite);
