@@ -41,7 +41,10 @@ static int peer_from_user(struct sockaddr *uaddr, int len, struct v4v_argo_addr 
 	return 0;
 }
 
-/* Start connecting to peer: bind, register the connection, send SYN. */
+/*
+ * Start connecting to peer: bind, register the connection, send SYN.
+ * -EAGAIN means only that the SYN found no room in the peer's ring.
+ */
 static int start_connect(struct sock *sk, struct v4v_argo_addr peer)
 {
 	struct v4v_sock *vs = v4v_sk(sk);
@@ -106,6 +109,35 @@ static void connect_failed(struct socket *sock)
 	WRITE_ONCE(sk->sk_shutdown, 0);
 }
 
+/*
+ * start_connect(), waiting while the listener's ring has no room for the
+ * SYN, as AF_UNIX waits on a full backlog: up to *timeo, -EAGAIN after.
+ * lock_sock held, dropped while asleep; a connect() that another thread
+ * started meanwhile is that thread's (-EALREADY).
+ */
+static int start_connect_wait(struct socket *sock, struct v4v_argo_addr peer,
+			      long *timeo)
+{
+	struct sock *sk = sock->sk;
+	long total = *timeo;
+	int err, gen, state;
+
+	for (;;) {
+		gen = v4v_tx_gen();
+		err = start_connect(sk, peer);
+		if (err != -EAGAIN || !*timeo)
+			return err;
+		state = sk->sk_state;
+		release_sock(sk);
+		*timeo = v4v_tx_wait(gen, *timeo);
+		lock_sock(sk);
+		if (*timeo < 0)
+			return sock_intr_errno(total);
+		if (sk->sk_state != state || sock->state == SS_CONNECTING)
+			return -EALREADY;
+	}
+}
+
 static int stream_connect(struct socket *sock, struct sockaddr *uaddr, int len,
 			  int flags)
 {
@@ -135,14 +167,14 @@ static int stream_connect(struct socket *sock, struct sockaddr *uaddr, int len,
 		err = -EALREADY;
 		goto out;
 	}
+	timeo = sock_sndtimeo(sk, flags & O_NONBLOCK);
+	t = timeo;
 	if (sk->sk_state != V4V_ST_SYN_SENT || sock->state != SS_CONNECTING) {
-		err = start_connect(sk, peer);
+		err = start_connect_wait(sock, peer, &timeo);
 		if (err)
 			goto out;
 		sock->state = SS_CONNECTING;
 	}
-	timeo = sock_sndtimeo(sk, flags & O_NONBLOCK);
-	t = timeo;
 	err = -EINPROGRESS;
 	if (!timeo)
 		goto out;

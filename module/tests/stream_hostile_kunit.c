@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit: stream sockets against a hypervisor or a peer that does not play
- * by the rules, on the loopback backend.  Each case plays the attacker and
- * checks that nobody else pays.
+ * KUnit: stream sockets under pressure and against a hypervisor or a peer
+ * that does not play by the rules, on the loopback backend.  Each case
+ * plays the attacker (or the crowd) and checks that nobody else pays.
  * Ports 0x5100 and up.
  */
 #include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/kthread.h>
 #include <linux/lockdep.h>
 #include <linux/mutex.h>
 #include <linux/net.h>
@@ -136,9 +139,101 @@ static void emptied_ring_resets_every_connection(struct kunit *test)
 	sock_release(l);
 }
 
+/* A blocking connect() in a thread of its own. */
+struct bg_connect {
+	struct socket *s;
+	u32 port;
+	int ret;
+	struct completion done;
+};
+
+static int bg_connect_fn(void *arg)
+{
+	struct bg_connect *b = arg;
+
+	b->ret = do_connect(b->s, b->port, 0);
+	complete(&b->done);
+	return 0;
+}
+
+/*
+ * Fill the ring of the listener on port with junk nobody will take while
+ * the test holds the ring's lock; true once a message no longer fits.
+ */
+static bool fill_ring(struct v4v_ring *ring, u32 port)
+{
+	static const u8 junk[4096];
+	int i;
+
+	lockdep_assert_held(&ring->rx_lock);
+	/* Big pieces, then the last slots: no SYN fits after. */
+	for (i = 0; i < 1024; i++)
+		if (inject(port, 0x51ff, 0x1234, junk, sizeof(junk)) == -EAGAIN)
+			break;
+	for (i = 0; i < 1024; i++)
+		if (inject(port, 0x51ff, 0x1234, junk, 1) == -EAGAIN)
+			return true;
+	return false;
+}
+
+/*
+ * The listener's ring is full for a moment (a crowd of clients, or a peer
+ * that fills it on purpose): a blocking connect() waits for room, up to
+ * SO_SNDTIMEO, as an AF_UNIX one waits on a full backlog, instead of
+ * failing at once with EAGAIN; a non-blocking one still fails at once.
+ */
+static void connect_waits_for_room(struct kunit *test)
+{
+	struct socket *l = new_sock(test, SOCK_STREAM), *a, *quick;
+	struct __kernel_sock_timeval tv = { .tv_usec = 300000 };
+	struct sockaddr_v4v la = v4v_test_addr(0, 0x5102);
+	struct bg_connect b = { .port = 0x5102 };
+	struct v4v_ring *ring;
+	u64 t0;
+
+	set_ring_size(test, l, SMALL_RING);
+	KUNIT_ASSERT_EQ(test, kernel_bind(l, (struct sockaddr *)&la, sizeof(la)), 0);
+	KUNIT_ASSERT_EQ(test, kernel_listen(l, 4), 0);
+	ring = conn_ring(l);
+	KUNIT_ASSERT_NOT_NULL(test, ring);
+	mutex_lock(&ring->rx_lock);
+	if (!fill_ring(ring, 0x5102)) {
+		mutex_unlock(&ring->rx_lock);
+		KUNIT_FAIL(test, "the listener's ring never filled");
+		sock_release(l);
+		return;
+	}
+
+	quick = new_sock(test, SOCK_STREAM);
+	KUNIT_EXPECT_EQ(test, do_connect(quick, 0x5102, O_NONBLOCK), -EAGAIN);
+	/* Blocking, with a short timeout that runs out: EAGAIN, not sooner. */
+	KUNIT_EXPECT_EQ(test, sock_setsockopt(quick, SOL_SOCKET, SO_SNDTIMEO_NEW,
+					      KERNEL_SOCKPTR(&tv), sizeof(tv)), 0);
+	t0 = ktime_get_ns();
+	KUNIT_EXPECT_EQ(test, do_connect(quick, 0x5102, 0), -EAGAIN);
+	KUNIT_EXPECT_GE(test, ktime_get_ns() - t0, 250ULL * NSEC_PER_MSEC);
+	sock_release(quick);
+
+	/* Blocking, the default 5 s: still waiting when room comes. */
+	b.s = new_sock(test, SOCK_STREAM);
+	init_completion(&b.done);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(bg_connect_fn, &b, "v4v-kunit-conn")));
+	msleep(200);
+	KUNIT_EXPECT_FALSE(test, completion_done(&b.done));
+	mutex_unlock(&ring->rx_lock);	/* the pump drains the junk */
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&b.done, 10 * HZ) > 0);
+	KUNIT_EXPECT_EQ(test, b.ret, 0);
+	KUNIT_ASSERT_EQ(test, kernel_accept(l, &a, 0), 0);
+	KUNIT_EXPECT_EQ(test, send_buf(b.s, "room", 4, 0), 4);
+	sock_release(a);
+	sock_release(b.s);
+	sock_release(l);
+}
+
 static struct kunit_case v4v_stream_hostile_cases[] = {
 	KUNIT_CASE(emptied_ring_forgets_a_partial_read),
 	KUNIT_CASE(emptied_ring_resets_every_connection),
+	KUNIT_CASE(connect_waits_for_room),
 	KUNIT_CASE(v4v_stream_test_nothing_leaked),
 	{}
 };
