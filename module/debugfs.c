@@ -64,6 +64,7 @@ static int status_show(struct seq_file *m, void *unused)
 	SHOW_STAT(m, stream_direct);
 	SHOW_STAT(m, stream_parked);
 	SHOW_STAT(m, stream_lingered);
+	SHOW_STAT(m, stream_live_busy);
 	SHOW_STAT(m, rings_live);
 	SHOW_STAT(m, ring_pages_live);
 	return 0;

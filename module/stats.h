@@ -29,6 +29,7 @@ struct v4v_stats {
 	atomic64_t stream_direct;	/* stream payload bytes copied from the ring */
 	atomic64_t stream_parked;	/* events taken by a parked task */
 	atomic64_t stream_lingered;	/* FIN/RST retried after close */
+	atomic64_t stream_live_busy;	/* liveness found a socket locked: next pass */
 	atomic64_t rings_live;		/* ring memory allocated now */
 	atomic64_t ring_pages_live;
 };

@@ -23,6 +23,11 @@
  *
  * Locking: stream_live.lock (spin) guards both lists; each connection is
  * handled under its own lock_sock, never while holding stream_live.lock.
+ * The pass never waits for a socket's lock: a task holds it across copies
+ * to and from its own memory, which userfaultfd or FUSE can stall for as
+ * long as they like, and one such socket must not stop liveness for every
+ * connection of the domain.  A socket that is busy is looked at again on
+ * the next pass.
  */
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -219,6 +224,24 @@ static void peer_gone(struct sock *sk)
 	v4v_stream_apply(sk, v4v_st_step(sk->sk_state, V4V_EV_PEER_GONE), true);
 }
 
+/*
+ * lock_sock(), unless a task owns sk: then false at once.  As
+ * lock_sock_nested() does, with lockdep told of a trylock, so that
+ * release_sock() pairs with it.
+ */
+static bool live_trylock(struct sock *sk)
+{
+	spin_lock_bh(&sk->sk_lock.slock);
+	if (sock_owned_by_user_nocheck(sk)) {
+		spin_unlock_bh(&sk->sk_lock.slock);
+		return false;
+	}
+	sk->sk_lock.owned = 1;
+	spin_unlock_bh(&sk->sk_lock.slock);
+	mutex_acquire(&sk->sk_lock.dep_map, 0, 1, _RET_IP_);
+	return true;
+}
+
 static void live_check(struct sock **socks, unsigned int n)
 {
 	struct v4v_argo_ring_data *rd;
@@ -239,7 +262,11 @@ static void live_check(struct sock **socks, unsigned int n)
 	for (i = 0; i < n; i++) {
 		struct sock *sk = socks[i];
 
-		lock_sock(sk);
+		if (!live_trylock(sk)) {
+			v4v_stat_inc(stream_live_busy);
+			sock_put(sk);
+			continue;
+		}
 		if (known && !(rd->data[i].flags & V4V_ARGO_RING_EXISTS))
 			peer_gone(sk);
 		if (sk->sk_state == V4V_ST_SYN_SENT &&

@@ -14,10 +14,13 @@
 #include <linux/net.h>
 #include <net/sock.h>
 #include <uapi/linux/v4v.h>
+#include <v4v/stream.h>
 
 #include "../rings.h"
 #include "../sock.h"
+#include "../stats.h"
 #include "../stream.h"
+#include "../stream_fsm.h"
 #include "sock_test.h"
 #include "stream_test.h"
 
@@ -230,10 +233,56 @@ static void connect_waits_for_room(struct kunit *test)
 	sock_release(l);
 }
 
+static void raw_ready(struct v4v_ring *ring)
+{
+}
+
+/*
+ * A task holds one socket's lock for seconds (a copy from memory that
+ * userfaultfd or FUSE stalls, say) while another connection's peer
+ * vanishes with its ring.  Liveness must not wait for the lock: the other
+ * connection is reset within the usual bound, a second or so.
+ */
+static void stuck_socket_stops_no_liveness(struct kunit *test)
+{
+	struct socket *l = listener(test, SOCK_STREAM, 0x5103, 4), *a;
+	struct socket *l2 = listener(test, SOCK_STREAM, 0x5104, 4), *c2, *a2;
+	/* An OpenXT peer: a bare SYN, no hello. */
+	struct v4v_stream_hdr syn = { .flags = V4V_STREAM_SYN, .conid = 0x5103 };
+	struct v4v_ring *raw;
+	u8 buf[8];
+	int err, t;
+
+	/* The stuck connection joins liveness's list first: it is met first. */
+	pair(test, l2, 0x5104, SOCK_STREAM, &c2, &a2);
+	raw = v4v_ring_create(0x6e10, V4V_ARGO_DOMID_ANY, 8192 - 64, raw_ready, NULL, &err);
+	KUNIT_ASSERT_NOT_NULL(test, raw);
+	KUNIT_ASSERT_GE(test, inject(0x5103, 0x6e10, V4V_MSG_STREAM, &syn, sizeof(syn)), 0);
+	KUNIT_ASSERT_EQ(test, kernel_accept(l, &a, 0), 0);
+
+	lock_sock(a2->sk);
+	v4v_ring_put(raw);		/* the peer's domain is gone */
+	for (t = 0; t < 100 && READ_ONCE(a->sk->sk_state) != V4V_ST_RESET; t++)
+		msleep(20);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(a->sk->sk_state), V4V_ST_RESET);
+	release_sock(a2->sk);
+
+	KUNIT_EXPECT_EQ(test, recv_buf(a, buf, sizeof(buf), 0, NULL), -ECONNRESET);
+	/* The stuck one was only skipped: it works once its lock is free. */
+	KUNIT_EXPECT_EQ(test, send_buf(c2, "ok", 2, 0), 2);
+	KUNIT_EXPECT_EQ(test, recv_buf(a2, buf, sizeof(buf), 0, NULL), 2);
+	sock_release(a);
+	sock_release(c2);
+	sock_release(a2);
+	sock_release(l2);
+	sock_release(l);
+}
+
 static struct kunit_case v4v_stream_hostile_cases[] = {
 	KUNIT_CASE(emptied_ring_forgets_a_partial_read),
 	KUNIT_CASE(emptied_ring_resets_every_connection),
 	KUNIT_CASE(connect_waits_for_room),
+	KUNIT_CASE(stuck_socket_stops_no_liveness),
 	KUNIT_CASE(v4v_stream_test_nothing_leaked),
 	{}
 };
