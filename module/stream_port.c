@@ -94,9 +94,12 @@ void v4v_sport_unhash(struct v4v_sport *sp, struct sock *sk)
 		WRITE_ONCE(sp->nconns, sp->nconns - 1);
 	}
 	spin_unlock(&sp->lock);
-	/* Events look at it under RCU only while it is hashed (sk_free). */
-	if (READ_ONCE(sp->parked_sk) == sk)
-		WRITE_ONCE(sp->parked_sk, NULL);
+	/*
+	 * Events look at it under RCU only while it is hashed (sk_free).  In
+	 * one step: another connection's reader may park between a look and
+	 * a store, and its parked_sk must not be the one cleared.
+	 */
+	cmpxchg(&sp->parked_sk, sk, NULL);
 }
 
 /* Run the pump again: a reader made room after the port stalled. */

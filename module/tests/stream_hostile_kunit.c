@@ -278,11 +278,75 @@ static void stuck_socket_stops_no_liveness(struct kunit *test)
 	sock_release(l);
 }
 
+/* A MSG_WAITALL read of len bytes in a thread of its own. */
+struct bg_read {
+	struct socket *s;
+	u8 *buf;
+	size_t len;
+	int ret;
+	struct completion done;
+};
+
+static int bg_read_fn(void *arg)
+{
+	struct bg_read *r = arg;
+
+	r->ret = recv_buf(r->s, r->buf, r->len, MSG_WAITALL, NULL);
+	complete(&r->done);
+	return 0;
+}
+
+/*
+ * A reader parks on its port while it carries its connection alone, and
+ * lets go when another comes.  Connections that come and go beside it,
+ * over and over, as one byte at a time arrives for it: no wake-up may be
+ * lost (a reader asleep with its byte in the ring would wait out its
+ * 5 s timeout and return short).
+ */
+static void churn_loses_no_wakeup(struct kunit *test)
+{
+	struct socket *l = listener(test, SOCK_STREAM, 0x5105, 8), *c, *a, *c2, *a2;
+	const int rounds = 300;
+	struct bg_read r;
+	int i;
+
+	pair(test, l, 0x5105, SOCK_STREAM, &c, &a);
+	r = (struct bg_read){ .s = a, .len = rounds };
+	r.buf = kunit_kzalloc(test, rounds, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r.buf);
+	init_completion(&r.done);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(bg_read_fn, &r, "v4v-kunit-churn")));
+	for (i = 0; i < rounds; i++) {
+		pair(test, l, 0x5105, SOCK_STREAM, &c2, &a2);
+		if (i & 1) {
+			KUNIT_EXPECT_EQ(test, send_buf(c, "w", 1, 0), 1);
+			sock_release(a2);
+			sock_release(c2);
+		} else {
+			sock_release(a2);
+			sock_release(c2);
+			KUNIT_EXPECT_EQ(test, send_buf(c, "w", 1, 0), 1);
+		}
+		if (!(i % 16))
+			usleep_range(500, 2000);	/* let the reader park */
+	}
+	if (!wait_for_completion_timeout(&r.done, 30 * HZ)) {
+		kernel_sock_shutdown(a, SHUT_RDWR);	/* r lives on our stack */
+		wait_for_completion(&r.done);
+		KUNIT_FAIL(test, "the reader never finished");
+	}
+	KUNIT_EXPECT_EQ(test, r.ret, rounds);
+	sock_release(c);
+	sock_release(a);
+	sock_release(l);
+}
+
 static struct kunit_case v4v_stream_hostile_cases[] = {
 	KUNIT_CASE(emptied_ring_forgets_a_partial_read),
 	KUNIT_CASE(emptied_ring_resets_every_connection),
 	KUNIT_CASE(connect_waits_for_room),
 	KUNIT_CASE(stuck_socket_stops_no_liveness),
+	KUNIT_CASE(churn_loses_no_wakeup),
 	KUNIT_CASE(v4v_stream_test_nothing_leaked),
 	{}
 };
