@@ -33,11 +33,16 @@
  *   never lost.
  */
 #include <linux/atomic.h>
+#include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/poll.h>
 #include <linux/sched/signal.h>
+#include <linux/sizes.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/user_namespace.h>
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 
@@ -53,6 +58,20 @@ static struct {
 	wait_queue_head_t tx_wq;	/* senders waiting for space */
 	atomic_t tx_gen;		/* bumped by every event walk */
 } rings;
+
+/*
+ * What one user may hold: Xen gives a domain 128 rings, and without a
+ * bound one user's sockets (or FINs lingering for a peer that keeps its
+ * ring full) could take them all and every other user would get ENOBUFS.
+ * Counted per user id, over every ring the user's sockets created that is
+ * still registered, lingering ones included; CAP_NET_ADMIN is not bound.
+ */
+static unsigned int user_rings = 32;
+module_param(user_rings, uint, 0644);
+MODULE_PARM_DESC(user_rings, "rings one user may hold (CAP_NET_ADMIN: any)");
+static unsigned int user_ring_kib = 64 * 1024;
+module_param(user_ring_kib, uint, 0644);
+MODULE_PARM_DESC(user_ring_kib, "KiB of ring memory one user may hold (CAP_NET_ADMIN: any)");
 
 /*
  * Tell Xen that rx moved, so it wakes senders waiting for room.  Inline: a
@@ -146,6 +165,27 @@ static bool ring_in_use(u32 port)
 	return false;
 }
 
+/*
+ * Whether uid may add a ring of npages to those it holds; rings.lock
+ * held.  The list is short (Xen's 128 rings at most): a walk is the
+ * count, and nothing can drift out of step with the rings themselves.
+ */
+static bool user_may_hold(kuid_t uid, u32 npages)
+{
+	u64 pages = npages, max_pages = (u64)READ_ONCE(user_ring_kib) * SZ_1K / PAGE_SIZE;
+	unsigned int n = 1, max_rings = READ_ONCE(user_rings);
+	struct v4v_ring *ring;
+
+	lockdep_assert_held(&rings.lock);
+	list_for_each_entry(ring, &rings.list, node) {
+		if (ring->unbounded || !uid_eq(ring->uid, uid))
+			continue;
+		n++;
+		pages += ring->npages;
+	}
+	return n <= max_rings && pages <= max_pages;
+}
+
 /**
  * v4v_ring_create - allocate a ring and register it with the backend
  * @port: Argo port to receive on
@@ -159,7 +199,8 @@ static bool ring_in_use(u32 port)
  * Ring memory is virtually contiguous (one mapping for the consumer) and
  * zeroed, since Xen keeps a non-zero tx_ptr found in a new ring.  A port
  * this domain already uses, for any partner, is -EADDRINUSE (see
- * ring_in_use()).  The caller owns the one reference returned.
+ * ring_in_use()); a ring over the calling user's share is -ENOBUFS (see
+ * user_rings).  The caller owns the one reference returned.
  */
 struct v4v_ring *v4v_ring_create(u32 port, u16 partner, u32 len,
 				 void (*data_ready)(struct v4v_ring *ring),
@@ -182,6 +223,9 @@ struct v4v_ring *v4v_ring_create(u32 port, u16 partner, u32 len,
 	ring->npages = v4v_ring_npages(len);
 	ring->data_ready = data_ready;
 	ring->owner = owner;
+	ring->uid = current_fsuid();
+	/* No audit record: a refusal here is the normal case for most users. */
+	ring->unbounded = ns_capable_noaudit(&init_user_ns, CAP_NET_ADMIN);
 	/* Charged to the caller's memory cgroup: rings are up to 16 MiB each. */
 	mem = __vmalloc((size_t)ring->npages * V4V_ARGO_PAGE_SIZE,
 			GFP_KERNEL_ACCOUNT | __GFP_ZERO);
@@ -201,6 +245,8 @@ struct v4v_ring *v4v_ring_create(u32 port, u16 partner, u32 len,
 	mutex_lock(&rings.lock);
 	if (ring_in_use(port))
 		*err = -EADDRINUSE;
+	else if (!ring->unbounded && !user_may_hold(ring->uid, ring->npages))
+		*err = -ENOBUFS;
 	else
 		*err = v4v_backend->register_ring(ring);
 	if (!*err) {

@@ -24,6 +24,7 @@
 #include <linux/poll.h>
 #include <linux/rcupdate.h>
 #include <linux/types.h>
+#include <linux/uidgid.h>
 #include <linux/wait.h>
 
 #include "ring.h"
@@ -44,6 +45,8 @@ struct v4v_ring {
 	 */
 	void (*data_ready)(struct v4v_ring *ring);
 	void *owner;			/* for data_ready */
+	kuid_t uid;			/* whose share it counts in (user_rings) */
+	bool unbounded;			/* created with CAP_NET_ADMIN: no share */
 	bool adoptable;			/* rings.lock: v4v_ring_set_adoptable() */
 
 	struct kref ref;		/* the owner's, plus one per sleeping reader */

@@ -5,6 +5,7 @@
  */
 #include <kunit/test.h>
 #include <linux/completion.h>
+#include <linux/cred.h>
 #include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/net.h>
@@ -311,6 +312,67 @@ static void ring_limit_is_enobufs(struct kunit *test)
 		sock_release(s[i]);
 }
 
+/* Act as uid, without capabilities, until the returned creds are put back. */
+static const struct cred *become_user(struct kunit *test, uid_t uid)
+{
+	struct cred *c = prepare_creds();
+	const struct cred *old;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	c->uid = KUIDT_INIT(uid);
+	c->euid = c->uid;
+	c->suid = c->uid;
+	c->fsuid = c->uid;
+	cap_clear(c->cap_effective);
+	cap_clear(c->cap_permitted);
+	old = override_creds(c);
+	put_cred(c);		/* override_creds() took its own reference */
+	return old;
+}
+
+/*
+ * One user cannot take the domain's rings: past its share (32 rings by
+ * default) its binds get ENOBUFS, while another user, and root, still
+ * bind; a ring it lets go of is its to use again.
+ */
+static void one_user_cannot_take_every_ring(struct kunit *test)
+{
+	struct socket **s = kunit_kcalloc(test, 40, sizeof(*s), GFP_KERNEL);
+	struct socket *other, *root;
+	const struct cred *old;
+	int i, err = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	old = become_user(test, 1000);
+	for (i = 0; i < 40; i++) {
+		s[i] = new_sock(test);
+		err = do_bind(s[i], 0, 0x3100 + i);
+		if (err)
+			break;
+	}
+	KUNIT_EXPECT_EQ(test, err, -ENOBUFS);
+	KUNIT_EXPECT_EQ(test, i, 32);
+	revert_creds(old);
+
+	old = become_user(test, 1001);
+	other = new_sock(test);
+	KUNIT_EXPECT_EQ(test, do_bind(other, 0, 0x3140), 0);
+	revert_creds(old);
+	root = new_sock(test);
+	KUNIT_EXPECT_EQ(test, do_bind(root, 0, 0x3141), 0);
+
+	old = become_user(test, 1000);
+	sock_release(s[0]);
+	s[0] = new_sock(test);
+	KUNIT_EXPECT_EQ(test, do_bind(s[0], 0, 0x3100), 0);
+	revert_creds(old);
+	/* s[i] is the socket that failed, if one did. */
+	for (i = min(i, 39); i >= 0; i--)
+		sock_release(s[i]);
+	sock_release(other);
+	sock_release(root);
+}
+
 /* Every ring and page of the suite came back. */
 static void nothing_leaked(struct kunit *test)
 {
@@ -329,6 +391,7 @@ static struct kunit_case v4v_dgram_cases[] = {
 	KUNIT_CASE(options_before_bind_only),
 	KUNIT_CASE(connected_socket_filters_senders),
 	KUNIT_CASE(ring_limit_is_enobufs),
+	KUNIT_CASE(one_user_cannot_take_every_ring),
 	KUNIT_CASE(nothing_leaked),
 	{}
 };

@@ -4,12 +4,15 @@
  * (a build-tier check keeps the two in step): each call must fail with the
  * documented errno and leave the socket usable.
  */
+#define _GNU_SOURCE	/* setresuid */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "v4v_test.h"
 
@@ -109,6 +112,68 @@ static void bad_inject_without_cap_net_admin(void)
 	T_EQ(write(fd, &h, sizeof(h)), -1);
 	T_EQ(errno, EPERM);
 	close(fd);
+}
+
+/* A module parameter's value (v4v.ko, or UML's built-in v4v_kunit), or -1. */
+static long param(const char *name)
+{
+	static const char *const mods[] = { "v4v", "v4v_kunit" };
+	char path[96];
+	long v = -1;
+	unsigned int i;
+	FILE *f;
+
+	for (i = 0; i < 2 && v < 0; i++) {
+		snprintf(path, sizeof(path), "/sys/module/%s/parameters/%s", mods[i], name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fscanf(f, "%ld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+/*
+ * An unprivileged user binds socket after socket: past its share of the
+ * domain's rings it gets ENOBUFS, and root still binds while it holds
+ * them all.
+ */
+static void bad_ring_share_per_user(void)
+{
+	long share = param("user_rings");
+	int res[2], go[2], got[2] = { 0, 0 }, fds[64], n, status;
+	char c = 0;
+	pid_t pid;
+
+	T_ASSERT(share > 0 && share < 60, "user_rings is %ld", share);
+	T_EQ(pipe(res) || pipe(go), 0);
+	pid = fork();
+	T_ASSERT(pid >= 0, "fork: %s", strerror(errno));
+	if (!pid) {
+		if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+			_exit(3);
+		for (n = 0; n < 64; n++) {
+			fds[n] = sk_dgram();
+			got[1] = sk_bind(fds[n], ANY, 0x2c00 + n);
+			if (got[1])
+				break;
+		}
+		got[0] = n;
+		if (write(res[1], got, sizeof(got)) != sizeof(got) || read(go[0], &c, 1) < 0)
+			_exit(4);
+		_exit(0);
+	}
+	close(res[1]);
+	close(go[0]);
+	T_EQ(read(res[0], got, sizeof(got)), (ssize_t)sizeof(got));
+	T_EQ(got[0], share);
+	T_EQ(got[1], -ENOBUFS);
+	T_EQ(sk_bind(sk_dgram(), ANY, 0x2c40), 0);	/* root: still */
+	T_EQ(write(go[1], &c, 1), 1);
+	T_EQ(waitpid(pid, &status, 0), pid);
+	T_EQ(status, 0);
 }
 
 static void bad_bind_twice(void)
@@ -332,6 +397,7 @@ const struct t_case t_badinput_cases[] = {
 	{ "bad_bind_privileged_port", T_ANY, 0, bad_bind_privileged_port },
 	{ "bad_bind_twice", T_ANY, 0, bad_bind_twice },
 	{ "bad_bind_in_use", T_ANY, 0, bad_bind_in_use },
+	{ "bad_ring_share_per_user", T_ANY, 0, bad_ring_share_per_user },
 	{ "bad_bind_partner_missing", T_ANY, 0, bad_bind_partner_missing },
 	{ "bad_ring_size_unaligned", T_ANY, 0, bad_ring_size_unaligned },
 	{ "bad_ring_size_small", T_ANY, 0, bad_ring_size_small },
