@@ -43,8 +43,10 @@ sh /bin/perf.sh serve
 timeout 600 sh /bin/perf.sh run uml-perf 0 uml
 sh /bin/perf.sh stop
 # The entropy service, daemon and client in this kernel (v4v only).
+sh /bin/entropy.sh impostor uml-entropy
 sh /bin/entropy.sh serve
 timeout 300 sh /bin/entropy.sh guest uml-entropy uml
+sh /bin/entropy.sh flood
 sh /bin/entropy.sh stop uml-entropy
 sh /bin/entropy.sh absent uml-entropy
 # An object counts as leaked once two scans in a row find no reference to it.

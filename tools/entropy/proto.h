@@ -10,7 +10,12 @@
 
 #include <stdint.h>
 
-#define RND_PORT	0x52444e00u	/* v4v port of v4v-randomd ("RND") */
+/*
+ * v4v-randomd's port.  Below V4V_PORT_PRIVILEGED: only a process with
+ * CAP_NET_BIND_SERVICE can bind it, so an answer from (0, RND_PORT) comes
+ * from dom0's administrator and not from any user of dom0.
+ */
+#define RND_PORT	0x3e0u
 #define RND_MAGIC	0x444e5276u	/* "vRND" */
 #define RND_VERSION	1u
 #define RND_MAX		256u		/* bytes per request: 2048 bits */

@@ -200,7 +200,7 @@ static void usage(FILE *f)
 		"  --burst BYTES  bytes a domain may have at once (default 1024)\n"
 		"  --vchan        also serve over vchan (needs libxenvchan)\n"
 		"  --no-v4v       not over v4v\n"
-		"  -p PORT        the v4v port (default 0x%x)\n"
+		"  -p PORT        the v4v port, below 1024 (default 0x%x)\n"
 		"  -h, --help     this help\n\n"
 		"Exit status: 0 after SIGTERM/SIGINT, 1 if it cannot serve, 2 for bad usage.\n",
 		RND_PORT);
@@ -245,7 +245,9 @@ int main(int argc, char **argv)
 		case O_BURST: burst = cli_number("v4v-randomd", "--burst", optarg, RND_MAX, 1e9, 0); break;
 		case O_VCHAN: use_vchan = 1; break;
 		case O_NO_V4V: use_v4v = 0; break;
-		case 'p': port = (uint32_t)cli_number("v4v-randomd", "-p", optarg, 1, 4294967294.0, 0); break;
+		/* Clients credit only what a privileged port sends. */
+		case 'p': port = (uint32_t)cli_number("v4v-randomd", "-p", optarg, 1,
+						      V4V_PORT_PRIVILEGED - 1, 0); break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}

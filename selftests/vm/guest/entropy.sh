@@ -5,6 +5,8 @@
 # requests get EINVAL and cost nothing, the rate limit refuses a greedy
 # guest, only dom0 may serve, bad input exits 2.
 #
+#   entropy.sh impostor TAG       an unprivileged user of the serving domain
+#                                 tries to be the daemon: it cannot bind
 #   entropy.sh serve [--vchan]    start the daemon (dom0, or UML itself)
 #   entropy.sh stop TAG           stop it: it must exit 0 and have served
 #   entropy.sh guest TAG SCOPE    the client's checks; SCOPE is domu (vchan
@@ -48,7 +50,7 @@ guest_checks() {
 	bad=0
 	for hex in 7652 0000000001001000 76524e4402001000 76524e4401000000 \
 		76524e4401000002 $(printf 'ff%.0s' $(seq 64)); do
-		r=$(v4v-test raw 0 0x52444e00 $hex)
+		r=$(v4v-test raw 0 0x3e0 $hex)
 		[ "$r" = "reply 8: 76 52 4e 44 16 00 00 00" ] || { bad=1; echo "# $hex: $r"; }
 	done
 	result "$tag" $bad entropy_malformed_requests_get_einval
@@ -69,12 +71,13 @@ guest_checks() {
 	result "$tag" $? entropy_rate_limited "$ok served, $refused refused of 8"
 	usage_errors v4v-random "-n 0" "-n 257" "-n x" "-t foo" "-i 0" "-W 0" "extra" "-x"
 	bad=$?
-	usage_errors v4v-randomd "--rate 0" "--burst 10" "--no-v4v" "extra" || bad=1
+	usage_errors v4v-randomd "--rate 0" "--burst 10" "--no-v4v" "extra" "-p 1024" \
+		"-p 0x52444e00" || bad=1
 	result "$tag" $bad entropy_bad_input_exits_2
 	v4v-random --help | grep -q "^Usage: v4v-random" && v4v-randomd --help | grep -q "^Usage: v4v-randomd"
 	result "$tag" $? entropy_help
 	if [ "$scope" = domu ]; then
-		run entropy_only_dom0_serves v4v-randomd -p 0x5244
+		run entropy_only_dom0_serves v4v-randomd -p 1000
 		expect "$tag" entropy_only_dom0_serves 1 "only dom0 serves entropy; this is domain [1-9]"
 	fi
 }
@@ -89,6 +92,14 @@ names() {
 }
 
 case $1 in
+impostor)
+	# Before the daemon: nobody (uid 65534, no capabilities) runs it on
+	# the service port.  Below 1024, the bind is refused; bound, it would
+	# serve forever and hand guests its own bytes (timeout ends that).
+	mkdir -p $W
+	run entropy_impostor_cannot_bind timeout 10 v4v-test as-nobody v4v-randomd
+	expect "$2" entropy_impostor_cannot_bind 1 "v4v port 0x3e0: Permission denied"
+	;;
 serve)
 	shift
 	bg_start daemon v4v-randomd "$@"
@@ -110,6 +121,6 @@ absent)
 	fi
 	;;
 list) names "$2" ;;
-*) echo "usage: entropy.sh serve [ARGS]|stop TAG|guest TAG SCOPE|absent TAG|list SCOPE" >&2
+*) echo "usage: entropy.sh impostor TAG|serve [ARGS]|stop TAG|guest TAG SCOPE|absent TAG|list SCOPE" >&2
 	exit 2 ;;
 esac

@@ -239,6 +239,7 @@ result $? server_listening
 sh /bin/interpose.sh serve
 sh /bin/tools.sh serve
 sh /bin/perf.sh serve
+sh /bin/entropy.sh impostor dom0-entropy
 sh /bin/entropy.sh serve --vchan
 run_domu
 sh /bin/entropy.sh stop dom0-entropy
