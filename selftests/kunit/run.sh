@@ -116,7 +116,8 @@ v4v_vm_expect "$TIER" "$RECS" uml-preload $("$V4V_TOP/selftests/progs/preload-ch
 v4v_vm_expect "$TIER" "$RECS" uml-tools $(sh "$HERE/../vm/guest/tools.sh" list)
 v4v_vm_expect "$TIER" "$RECS" uml-perf $(sh "$HERE/../vm/guest/perf.sh" list uml)
 v4v_vm_expect "$TIER" "$RECS" uml-entropy $(sh "$HERE/../vm/guest/entropy.sh" list uml) \
-	entropy_daemon_served_and_stopped entropy_no_daemon entropy_impostor_cannot_bind
+	entropy_daemon_served_and_stopped entropy_no_daemon entropy_impostor_cannot_bind \
+	entropy_flood_is_bounded
 /usr/bin/python3 "$HERE/../lib/perf_json_check.py" "$RECS" "$TIER" uml-perf \
 	$(sh "$HERE/../vm/guest/perf.sh" list-json)
 v4v_vm_expect "$TIER" "$RECS" uml-init kmemleak_clean

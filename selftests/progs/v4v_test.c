@@ -13,6 +13,8 @@
  *   v4v-test now                   CLOCK_MONOTONIC, as the victim results use
  *   v4v-test probe                 one datagram through a fixed port
  *   v4v-test raw DOMAIN PORT HEX   one datagram of those bytes; the answer
+ *   v4v-test flood DOMAIN PORT HEX SECONDS   that datagram as fast as it
+ *                                  goes, answers unread (flood.c)
  *   v4v-test sandbox-dom0|sandbox-domu   the sandbox demo
  *   v4v-test bench-dgram           AF_V4V against AF_UNIX datagrams (report)
  *   v4v-test bench-stream [--pin W,R]  AF_V4V against AF_UNIX streams
@@ -42,7 +44,7 @@ static int usage(void)
 	fprintf(stderr, "usage: v4v-test run dgram|badinput|client|stream|lib|eventcpu TAG\n"
 			"       v4v-test list dgram|badinput|client|stream|lib|eventcpu dom0|domu\n"
 			"       v4v-test server|quit|stream-server|stream-quit|victim|now|probe\n"
-			"       v4v-test raw DOMAIN PORT HEX\n"
+			"       v4v-test raw DOMAIN PORT HEX | flood DOMAIN PORT HEX SECONDS\n"
 			"       v4v-test sandbox-dom0|sandbox-domu|bench-dgram|autoload\n"
 			"       v4v-test bench-stream [--pin WRITER_CPU,READER_CPU]\n"
 			"       v4v-test kmsg-relay | drain-records | flood-reports TAG COUNT SIZE\n"
@@ -106,6 +108,8 @@ int main(int argc, char **argv)
 		return probe_main();
 	if (argc == 5 && !strcmp(argv[1], "raw"))
 		return raw_main(argv[2], argv[3], argv[4]);
+	if (argc == 6 && !strcmp(argv[1], "flood"))
+		return flood_main(argv[2], argv[3], argv[4], argv[5]);
 	if (argc == 2 && !strcmp(argv[1], "sandbox-dom0"))
 		return sandbox_dom0();
 	if (argc == 2 && !strcmp(argv[1], "sandbox-domu"))

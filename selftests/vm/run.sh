@@ -174,7 +174,8 @@ full)
 		v4v_vm_expect "$TIER" "$RECS" domu-perf $(sh "$HERE/guest/perf.sh" list peer)
 		v4v_vm_expect "$TIER" "$RECS" domu-entropy $(sh "$HERE/guest/entropy.sh" list domu)
 		v4v_vm_expect "$TIER" "$RECS" dom0-entropy entropy_daemon_served_and_stopped \
-			entropy_no_daemon entropy_no_vchan_offered entropy_impostor_cannot_bind
+			entropy_no_daemon entropy_no_vchan_offered entropy_impostor_cannot_bind \
+			entropy_flood_is_bounded
 		for tag in dom0-perf domu-perf; do
 			/usr/bin/python3 "$HERE/../lib/perf_json_check.py" "$RECS" "$TIER" $tag \
 				$(sh "$HERE/guest/perf.sh" list-json)

@@ -30,11 +30,20 @@
 
 #define MAX_GUESTS	512
 #define SCAN_MS		2000	/* how often xenstore is read for new guests */
+/*
+ * Work per pass of the main loop, so that a guest that floods cannot keep
+ * the daemon from the others and from the xenstore scan: v4v datagrams
+ * read per pass, and requests of one guest answered per pass on each
+ * transport.  A guest's v4v requests beyond its share are dropped unread
+ * (they share one ring with everyone's); its vchan ones wait in its own.
+ */
+#define PASS_MAX	64
+#define GUEST_PASS_MAX	4
 #define WARN_EVERY_NS	10000000000ull
 
 struct bucket {
 	double tokens;
-	uint64_t last_ns, warned_ns;
+	uint64_t last_ns, warned_ns, flood_warned_ns;
 	int used;
 };
 
@@ -42,6 +51,15 @@ struct guest {
 	unsigned int domid;
 	struct libxenvchan *vc;
 	int seen;			/* in the last xenstore scan */
+	int more;			/* requests left for the next pass */
+};
+
+/* The v4v requests each domain had in this pass. */
+struct pass {
+	unsigned int n;
+	struct {
+		unsigned int dom, count;
+	} seen[PASS_MAX];
 };
 
 static struct bucket buckets[65536];
@@ -50,7 +68,21 @@ static unsigned int nguests;
 static double rate = 64, burst = 1024;
 static const struct vchan_api *api;
 static void *xs;
-static unsigned long served, refused;
+static unsigned long served, refused, dropped;
+/*
+ * Say once in a while only that a domain misbehaves (it can do so as often
+ * as it likes); *last is when this was last said of it.
+ */
+static int warn_now(uint64_t *last)
+{
+	uint64_t now = cli_now_ns();
+
+	if (*last && now - *last < WARN_EVERY_NS)
+		return 0;
+	*last = now;
+	return 1;
+}
+
 /* Whether domain dom may have n more bytes now; takes them if so. */
 static int take(unsigned int dom, unsigned int n)
 {
@@ -70,12 +102,9 @@ static int take(unsigned int dom, unsigned int n)
 		b->tokens -= n;
 		return 1;
 	}
-	/* A guest can ask as often as it likes: say so once in a while only. */
-	if (now - b->warned_ns >= WARN_EVERY_NS) {
-		b->warned_ns = now;
+	if (warn_now(&b->warned_ns))
 		fprintf(stderr, "v4v-randomd: domain %u is over its rate (%g bytes/s); refusing\n",
 			dom, rate);
-	}
 	return 0;
 }
 
@@ -103,19 +132,45 @@ static size_t answer(const void *req, size_t len, unsigned int dom, struct rnd_r
 	return RND_REPLY_HEADER + rep->bytes;
 }
 
-static void serve_v4v(int fd)
+/* Whether dom may have one more request answered in pass p. */
+static int pass_admit(struct pass *p, unsigned int dom)
 {
+	unsigned int i;
+
+	for (i = 0; i < p->n && p->seen[i].dom != dom; i++)
+		;
+	if (i == p->n)
+		p->seen[p->n++].dom = dom;	/* at most PASS_MAX domains a pass */
+	return ++p->seen[i].count <= GUEST_PASS_MAX;
+}
+
+/* One pass over the v4v ring; 1 if requests may be left for the next. */
+static int serve_v4v(int fd)
+{
+	struct pass p = { 0 };
 	struct sockaddr_v4v from;
 	struct rnd_reply rep;
+	unsigned int k;
 	char req[64];
 	ssize_t n;
 	size_t len;
 
-	while ((n = v4v_recvfrom(fd, req, sizeof(req), MSG_DONTWAIT, &from)) >= 0) {
+	for (k = 0; k < PASS_MAX; k++) {
+		n = v4v_recvfrom(fd, req, sizeof(req), MSG_DONTWAIT, &from);
+		if (n < 0)
+			return 0;
+		if (!pass_admit(&p, from.sv4v_domain)) {
+			dropped++;
+			if (warn_now(&buckets[from.sv4v_domain & 0xffff].flood_warned_ns))
+				fprintf(stderr, "v4v-randomd: domain %u floods (over %d requests a "
+					"pass); dropping the rest\n", from.sv4v_domain, GUEST_PASS_MAX);
+			continue;
+		}
 		len = answer(req, (size_t)n, from.sv4v_domain, &rep);
 		/* A guest that cannot take the answer now loses it, not us our time. */
 		v4v_sendto(fd, &rep, len, MSG_DONTWAIT, from.sv4v_domain, from.sv4v_port);
 	}
+	return 1;
 }
 
 static struct libxenvchan *offer(unsigned int domid)
@@ -133,26 +188,36 @@ static struct libxenvchan *offer(unsigned int domid)
 	return vc;
 }
 
-static void serve_vchan(struct guest *g)
+/*
+ * One pass over g's vchan (woken: its event came, and is taken now).
+ * Returns 1 if requests are left for the next pass.
+ */
+static int serve_vchan(struct guest *g, int woken)
 {
 	struct rnd_request rq;
 	struct rnd_reply rep;
+	int k, bad = 0;
 	size_t len;
 
-	api->wait(g->vc);
-	while (api->is_open(g->vc) && api->data_ready(g->vc) >= (int)sizeof(rq)) {
-		if (api->read(g->vc, &rq, sizeof(rq)) != sizeof(rq))
+	if (woken)
+		api->wait(g->vc);
+	for (k = 0; k < GUEST_PASS_MAX && !bad && api->is_open(g->vc) &&
+	     api->data_ready(g->vc) >= (int)sizeof(rq); k++) {
+		if (api->read(g->vc, &rq, sizeof(rq)) != sizeof(rq)) {
+			bad = 1;
 			break;
+		}
 		len = answer(&rq, sizeof(rq), g->domid, &rep);
-		if (rep.status == EINVAL || api->buffer_space(g->vc) < (int)len ||
-		    api->write(g->vc, &rep, len) != (int)len)
-			break;
+		bad = rep.status == EINVAL || api->buffer_space(g->vc) < (int)len ||
+		      api->write(g->vc, &rep, len) != (int)len;
 	}
-	if (!api->is_open(g->vc) || api->data_ready(g->vc) >= (int)sizeof(rq)) {
+	if (bad || !api->is_open(g->vc)) {
 		/* Closed by the guest, or garbage: a fresh vchan for its next visit. */
 		api->close(g->vc);
 		g->vc = offer(g->domid);
+		return 0;
 	}
+	return api->data_ready(g->vc) >= (int)sizeof(rq);
 }
 
 /* Offer a vchan to every guest in xenstore; drop those that are gone. */
@@ -232,7 +297,7 @@ int main(int argc, char **argv)
 		{ "port", required_argument, NULL, 'p' }, { "help", no_argument, NULL, 'h' }, { 0 }
 	};
 	struct pollfd p[MAX_GUESTS + 1];
-	int use_vchan = 0, use_v4v = 1, fd = -1, c;
+	int use_vchan = 0, use_v4v = 1, fd = -1, c, v4v_more = 0, more, woken;
 	uint32_t port = RND_PORT;
 	uint64_t next_scan = 0;
 	unsigned int n, k;
@@ -290,17 +355,24 @@ int main(int argc, char **argv)
 		for (k = 0; k < nguests; k++)
 			p[n++] = (struct pollfd){ .events = POLLIN,
 				.fd = guests[k].vc ? api->fd_for_select(guests[k].vc) : -1 };
-		if (poll(p, n, use_vchan ? SCAN_MS : -1) <= 0)
-			continue;
-		if (fd >= 0 && p[0].revents)
-			serve_v4v(fd);
+		/* Work left from the last pass: look for news, but do not wait. */
+		more = v4v_more;
 		for (k = 0; k < nguests; k++)
-			if (guests[k].vc && p[k + (fd >= 0)].revents)
-				serve_vchan(&guests[k]);
+			more |= guests[k].vc && guests[k].more;
+		if (poll(p, n, more ? 0 : use_vchan ? SCAN_MS : -1) < 0)
+			continue;
+		if (fd >= 0 && (p[0].revents || v4v_more))
+			v4v_more = serve_v4v(fd);
+		for (k = 0; k < nguests; k++) {
+			woken = p[k + (fd >= 0)].revents != 0;
+			if (guests[k].vc && (woken || guests[k].more))
+				guests[k].more = serve_vchan(&guests[k], woken);
+		}
 	}
 	for (k = 0; k < nguests; k++)
 		if (guests[k].vc)
 			api->close(guests[k].vc);	/* removes its xenstore nodes */
-	fprintf(stderr, "v4v-randomd: served %lu bytes, refused %lu requests\n", served, refused);
+	fprintf(stderr, "v4v-randomd: served %lu bytes, refused %lu requests, dropped %lu\n",
+		served, refused, dropped);
 	return 0;
 }

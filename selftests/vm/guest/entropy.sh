@@ -8,6 +8,9 @@
 #   entropy.sh impostor TAG       an unprivileged user of the serving domain
 #                                 tries to be the daemon: it cannot bind
 #   entropy.sh serve [--vchan]    start the daemon (dom0, or UML itself)
+#   entropy.sh flood              a client of the serving domain fills the
+#                                 daemon's ring with requests for 2 s (stop
+#                                 checks that it dropped what was over the bound)
 #   entropy.sh stop TAG           stop it: it must exit 0 and have served
 #   entropy.sh guest TAG SCOPE    the client's checks; SCOPE is domu (vchan
 #                                 and v4v, run first thing at boot) or uml
@@ -104,12 +107,36 @@ serve)
 	shift
 	bg_start daemon v4v-randomd "$@"
 	;;
+flood)
+	# 16-byte requests, valid, as fast as the ring takes them, unread.
+	# The daemon is stopped meanwhile: a flooder that sends faster than
+	# it reads (another CPU, a domain of its own) fills its ring so.
+	# Once it serves: started just before, it may not have bound yet.
+	i=0
+	while ! grep -q "serving" $W/daemon.log && [ $i -lt 50 ]; do
+		sleep 0.2
+		i=$((i + 1))
+	done
+	kill -STOP "$(cat $W/daemon.pid)"
+	v4v-test flood 0 0x3e0 76524e4401001000 2 > $W/flood.out 2>&1
+	echo $? > $W/flood.rc
+	kill -CONT "$(cat $W/daemon.pid)"
+	sed 's/^/# /' $W/flood.out
+	sleep 1
+	;;
 stop)
 	bg_stop daemon
 	ended=$?
 	sed 's/^/# daemon: /' $W/daemon.log
 	[ $ended = 0 ] && grep -q "served [1-9][0-9]* bytes" $W/daemon.log
 	result "$2" $? entropy_daemon_served_and_stopped "$(tail -n 1 $W/daemon.log)"
+	# The flood ran to its end, and what one domain sent over its share
+	# of a pass was dropped unanswered: the loop went on to everyone else.
+	[ "$(cat $W/flood.rc 2>/dev/null)" = 0 ] &&
+		! grep -q "full 0 times" $W/flood.out &&
+		grep -q "domain 0 floods" $W/daemon.log &&
+		grep -q "dropped [1-9][0-9]*$" $W/daemon.log
+	result "$2" $? entropy_flood_is_bounded "$(cat $W/flood.out 2>/dev/null | tail -n 1)"
 	;;
 guest) guest_checks "$2" "$3" ;;
 absent)
@@ -121,6 +148,6 @@ absent)
 	fi
 	;;
 list) names "$2" ;;
-*) echo "usage: entropy.sh impostor TAG|serve [ARGS]|stop TAG|guest TAG SCOPE|absent TAG|list SCOPE" >&2
+*) echo "usage: entropy.sh impostor TAG|serve [ARGS]|flood|stop TAG|guest TAG SCOPE|absent TAG|list SCOPE" >&2
 	exit 2 ;;
 esac

@@ -241,6 +241,7 @@ sh /bin/tools.sh serve
 sh /bin/perf.sh serve
 sh /bin/entropy.sh impostor dom0-entropy
 sh /bin/entropy.sh serve --vchan
+sh /bin/entropy.sh flood
 run_domu
 sh /bin/entropy.sh stop dom0-entropy
 sh /bin/entropy.sh absent dom0-entropy
