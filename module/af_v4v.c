@@ -32,6 +32,7 @@
 #include <net/net_namespace.h>
 
 #include "backend.h"
+#include "rcvmem.h"
 #include "rings.h"
 #include "sock.h"
 #include "stream_fsm.h"
@@ -341,9 +342,18 @@ int v4v_release(struct socket *sock)
 }
 
 /* Fields every new socket starts with. */
+/* The last reference is gone: give back the receive memory still charged. */
+static void v4v_sock_destruct(struct sock *sk)
+{
+	skb_queue_purge(&sk->sk_receive_queue);
+	sk_mem_reclaim_final(sk);
+}
+
 static void v4v_sock_init(struct sock *sk)
 {
 	struct v4v_sock *vs = v4v_sk(sk);
+
+	sk->sk_destruct = v4v_sock_destruct;
 
 	/* The event walk may still wake sk for a grace period after release. */
 	sock_set_flag(sk, SOCK_RCU_FREE);
@@ -375,6 +385,11 @@ struct sock *v4v_sock_alloc_child(struct sock *parent)
 	sk->sk_rcvbuf = READ_ONCE(parent->sk_rcvbuf);
 	sk->sk_sndbuf = READ_ONCE(parent->sk_sndbuf);
 	sk->sk_rcvlowat = READ_ONCE(parent->sk_rcvlowat);
+	/*
+	 * Allocated by the pump's kworker, which belongs to no memory cgroup:
+	 * the connection's receive memory is charged where the listener's is.
+	 */
+	v4v_rcvmem_inherit(sk, parent);
 	v4v_sock_init(sk);
 	return sk;
 }
@@ -431,6 +446,7 @@ int v4v_af_init(void)
 		pr_err("family %d is out of range (1 to %d)\n", family, AF_MAX - 1);
 		return -EINVAL;
 	}
+	v4v_rcvmem_setup(&v4v_proto);
 	err = proto_register(&v4v_proto, 0);
 	if (err)
 		return err;

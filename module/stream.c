@@ -287,6 +287,7 @@ static int stream_accept_flags(struct socket *sock, struct socket *newsock, int 
 	lock_sock(child);
 	sock_graft(child, newsock);
 	newsock->state = SS_CONNECTED;
+	v4v_stream_open_window(child);
 	release_sock(child);
 	return 0;
 }

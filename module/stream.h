@@ -97,6 +97,7 @@ bool v4v_stream_writable(struct sock *sk);
 void v4v_stream_retry_owed(struct sock *sk);
 void v4v_stream_linger_owed(struct sock *sk);
 void v4v_stream_maybe_credit(struct sock *sk);
+void v4v_stream_open_window(struct sock *sk);
 int v4v_stream_send_ctl(struct sock *sk, u32 flags);
 void v4v_stream_send_rst(struct v4v_sport *sp, u16 domain, u32 port, u32 conid);
 void v4v_stream_apply(struct sock *sk, struct v4v_st_step step, bool wire);

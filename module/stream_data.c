@@ -515,13 +515,31 @@ void v4v_stream_maybe_credit(struct sock *sk)
 	struct v4v_stream *st = &v4v_sk(sk)->st;
 	u32 unsent = st->fwd_cnt - st->fwd_sent;
 
-	if (!st->ext || !unsent || !v4v_st_can_receive(sk->sk_state))
+	if (!st->ext || (!unsent && !st->credit_owed) || !v4v_st_can_receive(sk->sk_state))
 		return;
 	if (unsent < st->buf_alloc / 4 && !st->credit_owed &&
 	    !(sk->sk_type == SOCK_SEQPACKET && skb_queue_empty(&sk->sk_receive_queue)))
 		return;
 	if (v4v_stream_send_ctl(sk, V4V_STREAM_CREDIT))
 		st->credit_owed = true;
+}
+
+/*
+ * accept() took sk: the small window it had while it waited (see
+ * listener_rx()) becomes what SO_RCVBUF allows, and the peer hears of it
+ * now, or from liveness once its ring has room.  lock_sock held.
+ */
+void v4v_stream_open_window(struct sock *sk)
+{
+	struct v4v_stream *st = &v4v_sk(sk)->st;
+	u32 want = v4v_stream_buf_alloc(sk);
+
+	sock_owned_by_me(sk);
+	if (!st->ext || st->buf_alloc >= want)
+		return;
+	st->buf_alloc = want;
+	st->credit_owed = true;
+	v4v_stream_maybe_credit(sk);
 }
 
 /* Called by liveness for what could not be sent when it was due. */

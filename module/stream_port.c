@@ -292,7 +292,9 @@ static void copy_payload(struct sk_buff *skb, struct v4v_ring *ring,
 /*
  * An skb holding len bytes of m: small payloads in a linear skb, which
  * later small stream payloads join (so memory stays near the bytes credit
- * allows, whatever the message sizes), the rest in page fragments.
+ * allows, whatever the message sizes), the rest in page fragments.  Not
+ * __GFP_ACCOUNT: the memory is charged to sk's cgroup once queued (see
+ * deliver()), not to whichever task (a kworker, mostly) runs this.
  */
 static struct sk_buff *payload_skb(struct sock *sk, struct v4v_ring *ring,
 				   const struct v4v_ring_msg *m, u32 off, u32 len)
@@ -304,13 +306,12 @@ static struct sk_buff *payload_skb(struct sock *sk, struct v4v_ring *ring,
 
 	if (len <= V4V_STREAM_SMALL) {
 		skb = alloc_skb(sk->sk_type == SOCK_STREAM ? V4V_STREAM_SMALL_SKB : len,
-				GFP_KERNEL_ACCOUNT);
+				GFP_KERNEL);
 		if (skb)
 			copy_payload(skb, ring, m, off, len);
 		return skb;
 	}
-	skb = alloc_skb_with_frags(0, len, PAGE_ALLOC_COSTLY_ORDER, &err,
-				   GFP_KERNEL_ACCOUNT);
+	skb = alloc_skb_with_frags(0, len, PAGE_ALLOC_COSTLY_ORDER, &err, GFP_KERNEL);
 	if (!skb)
 		return NULL;
 	/* The payload is all in page fragments: no linear part. */
@@ -343,6 +344,11 @@ static int deliver(struct sock *sk, struct v4v_ring *ring,
 		skb = payload_skb(sk, ring, m, off, len);
 		if (!skb)
 			return -ENOMEM;
+		/* Charged to sk and its cgroup, within all v4v's limit (rcvmem.c). */
+		if (!sk_rmem_schedule(sk, skb, skb->truesize)) {
+			kfree_skb(skb);
+			return -ENOBUFS;
+		}
 		skb_set_owner_r(skb, sk);
 		skb_queue_tail(&sk->sk_receive_queue, skb);
 	}
@@ -517,6 +523,23 @@ static bool backlog_full(const struct sock *listener)
 	return READ_ONCE(listener->sk_ack_backlog) >= READ_ONCE(listener->sk_max_ack_backlog);
 }
 
+/*
+ * What a v4v peer may send before accept(): a small window, so that a peer
+ * that fills the backlog with connections pins little; on a seqpacket port
+ * room for one record of the largest size, or the client could not send it
+ * before the server accepts.  Never more than the window after accept():
+ * v4v_stream_open_window() only widens (a narrower window could find more
+ * in flight than it allows).
+ */
+static u32 unaccepted_window(struct sock *child)
+{
+	u32 small = V4V_STREAM_BUF_MIN;
+
+	if (child->sk_type == SOCK_SEQPACKET)
+		small = max(small, v4v_stream_cost(child, V4V_STREAM_CHUNK_MAX));
+	return min(small, v4v_stream_buf_alloc(child));
+}
+
 /* A SYN for the listener: queue a child and accept the connection. */
 static void listener_rx(struct v4v_sport *sp, struct sock *listener,
 			const struct v4v_ring_msg *m, u32 conid, const u8 *buf, u32 n)
@@ -551,7 +574,8 @@ static void listener_rx(struct v4v_sport *sp, struct sock *listener,
 	cvs->st.peer_max = max;
 	cvs->st.peer_buf_alloc = ext ? clamp(hello.buf_alloc, V4V_STREAM_BUF_MIN,
 					     V4V_STREAM_BUF_MAX) : 0;
-	cvs->st.buf_alloc = v4v_stream_buf_alloc(child);
+	/* An OpenXT peer knows no credit: it would be reset for going past it. */
+	cvs->st.buf_alloc = ext ? unaccepted_window(child) : v4v_stream_buf_alloc(child);
 	child->sk_state = V4V_ST_ESTABLISHED;
 
 	/*

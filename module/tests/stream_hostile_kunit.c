@@ -11,11 +11,13 @@
 #include <linux/kthread.h>
 #include <linux/lockdep.h>
 #include <linux/mutex.h>
+#include <linux/sizes.h>
 #include <linux/net.h>
 #include <net/sock.h>
 #include <uapi/linux/v4v.h>
 #include <v4v/stream.h>
 
+#include "../rcvmem.h"
 #include "../rings.h"
 #include "../sock.h"
 #include "../stats.h"
@@ -341,12 +343,125 @@ static void churn_loses_no_wakeup(struct kunit *test)
 	sock_release(l);
 }
 
+/*
+ * A connection not yet accepted gets one small window: a peer that fills
+ * the backlog with connections and data pins little.  accept() opens the
+ * window to SO_RCVBUF, and the peer hears of it.
+ */
+static void unaccepted_child_gets_small_window(struct kunit *test)
+{
+	struct socket *l = listener(test, SOCK_STREAM, 0x5106, 4), *c, *a;
+	const u32 total = 65536;
+	u8 *tx, *rx;
+	int first;
+
+	pattern_bufs(test, total, &tx, &rx);
+	c = new_sock(test, SOCK_STREAM);
+	KUNIT_ASSERT_EQ(test, do_connect(c, 0x5106, 0), 0);
+	first = send_buf(c, tx, total, MSG_DONTWAIT);
+	KUNIT_EXPECT_GT(test, first, 0);
+	KUNIT_EXPECT_LE(test, first, (int)V4V_STREAM_BUF_MIN);
+	KUNIT_EXPECT_EQ(test, send_buf(c, tx + first, total - first, MSG_DONTWAIT), -EAGAIN);
+
+	KUNIT_ASSERT_EQ(test, kernel_accept(l, &a, 0), 0);
+	/* Blocking: it goes on once the credit that accept() sent arrives. */
+	KUNIT_EXPECT_EQ(test, send_buf(c, tx + first, total - first, 0), (int)(total - first));
+	KUNIT_EXPECT_EQ(test, recv_buf(a, rx, total, MSG_WAITALL, NULL), (int)total);
+	KUNIT_EXPECT_EQ(test, memcmp(tx, rx, total), 0);
+	sock_release(c);
+	sock_release(a);
+	sock_release(l);
+
+	/* Seqpacket: room for one record of the largest size, and no more. */
+	l = listener(test, SOCK_SEQPACKET, 0x5108, 4);
+	c = new_sock(test, SOCK_SEQPACKET);
+	KUNIT_ASSERT_EQ(test, do_connect(c, 0x5108, 0), 0);
+	KUNIT_EXPECT_EQ(test, send_buf(c, tx, total, MSG_DONTWAIT), (int)total);
+	KUNIT_EXPECT_EQ(test, send_buf(c, tx, 1, MSG_DONTWAIT), -EAGAIN);
+	KUNIT_ASSERT_EQ(test, kernel_accept(l, &a, 0), 0);
+	KUNIT_EXPECT_EQ(test, send_buf(c, tx, 1, 0), 1);
+	KUNIT_EXPECT_EQ(test, recv_buf(a, rx, total, 0, NULL), (int)total);
+	KUNIT_EXPECT_EQ(test, recv_buf(a, rx, total, 0, NULL), 1);
+	sock_release(c);
+	sock_release(a);
+	sock_release(l);
+}
+
+/*
+ * What the pump queues is charged to the receiving socket, and all v4v
+ * sockets together stay within the receive memory limit (a peer that
+ * fills many connections nobody reads pins no more); nothing is lost, the
+ * rest waits in the ring, and every page comes back at close.
+ */
+static void receive_memory_is_charged_and_bounded(struct kunit *test)
+{
+	enum { N = 6, EACH = SZ_1M, CAP = 32 };
+	struct socket *l = listener(test, SOCK_STREAM, 0x5107, N), *c[N], *a[N];
+	struct __kernel_sock_timeval tv = { .tv_sec = 1 };
+	/* The core settles charges per CPU in batches of up to 1 MiB. */
+	const long slack = num_possible_cpus() * (SZ_1M / PAGE_SIZE) + N;
+	long saved[3], base, peak = 0;
+	int i, t, sent[N];
+	u8 *tx, *rx;
+
+	pattern_bufs(test, EACH, &tx, &rx);
+	memcpy(saved, v4v_rcvmem_limits, sizeof(saved));
+	msleep(100);
+	rcu_barrier();
+	base = v4v_rcvmem_pages();
+	for (i = 0; i < N; i++) {
+		pair(test, l, 0x5107, SOCK_STREAM, &c[i], &a[i]);
+		KUNIT_ASSERT_EQ(test, sock_setsockopt(c[i], SOL_SOCKET, SO_SNDTIMEO_NEW,
+						      KERNEL_SOCKPTR(&tv), sizeof(tv)), 0);
+	}
+	/*
+	 * 128 KiB for everyone.  Unbounded, the pump would queue nearly all
+	 * of N windows (N MiB) on a[], which share the listener's port and
+	 * read nothing; bounded, the rest waits in the ring, which stays
+	 * full, and each sender stops where its timeout ends.
+	 */
+	v4v_rcvmem_limits[0] = CAP / 2;
+	v4v_rcvmem_limits[1] = CAP / 4 * 3;
+	v4v_rcvmem_limits[2] = CAP;
+	for (i = 0; i < N; i++) {
+		sent[i] = send_buf(c[i], tx, EACH, 0);
+		if (sent[i] < 0)
+			sent[i] = 0;	/* EAGAIN: no room at all */
+		peak = max(peak, v4v_rcvmem_pages() - base);
+	}
+	for (t = 0; t < 10; t++) {
+		msleep(20);
+		peak = max(peak, v4v_rcvmem_pages() - base);
+	}
+	KUNIT_EXPECT_GT(test, atomic_read(&a[0]->sk->sk_rmem_alloc), 0);
+	KUNIT_EXPECT_GT(test, peak, 0L);
+	KUNIT_EXPECT_LE(test, peak, CAP + slack);
+
+	memcpy(v4v_rcvmem_limits, saved, sizeof(saved));
+	for (i = 0; i < N; i++) {
+		/* Nothing lost: what was sent arrives whole once there is room. */
+		memset(rx, 0, EACH);
+		if (sent[i])
+			KUNIT_EXPECT_EQ(test, recv_buf(a[i], rx, sent[i], MSG_WAITALL, NULL),
+					sent[i]);
+		KUNIT_EXPECT_EQ(test, memcmp(tx, rx, sent[i]), 0);
+		sock_release(c[i]);
+		sock_release(a[i]);
+	}
+	sock_release(l);
+	msleep(100);
+	rcu_barrier();
+	KUNIT_EXPECT_LE(test, v4v_rcvmem_pages(), base);
+}
+
 static struct kunit_case v4v_stream_hostile_cases[] = {
 	KUNIT_CASE(emptied_ring_forgets_a_partial_read),
 	KUNIT_CASE(emptied_ring_resets_every_connection),
 	KUNIT_CASE(connect_waits_for_room),
 	KUNIT_CASE(stuck_socket_stops_no_liveness),
 	KUNIT_CASE(churn_loses_no_wakeup),
+	KUNIT_CASE(unaccepted_child_gets_small_window),
+	KUNIT_CASE(receive_memory_is_charged_and_bounded),
 	KUNIT_CASE(v4v_stream_test_nothing_leaked),
 	{}
 };

@@ -14,6 +14,7 @@
 #include <uapi/linux/v4v.h>
 
 #include "../backend.h"
+#include "../rcvmem.h"
 #include "../stats.h"
 #include "sock_test.h"
 
@@ -118,13 +119,14 @@ static inline long inject(u32 port, u32 sport, u32 type, const void *p, u32 len)
 	return v4v_backend->sendv(&addr, &iov, 1, type, 0);
 }
 
-/* Every ring and page came back (frees wait for a grace period). */
+/* Every ring, page and charge came back (frees wait for a grace period). */
 static inline void v4v_stream_test_nothing_leaked(struct kunit *test)
 {
 	msleep(100);
 	rcu_barrier();
 	KUNIT_EXPECT_EQ(test, v4v_stat_read(rings_live), 0);
 	KUNIT_EXPECT_EQ(test, v4v_stat_read(ring_pages_live), 0);
+	KUNIT_EXPECT_EQ(test, v4v_rcvmem_pages(), 0L);
 }
 
 #endif /* _V4V_STREAM_TEST_H */
