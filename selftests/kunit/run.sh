@@ -70,7 +70,7 @@ v4v_mkinitramfs "$WORK/initrd.gz" "$HERE/init-uml.sh" "$TEST:/bin/v4v-test" \
 	"$HERE/../vm/guest/interpose.sh:/bin/interpose.sh" "${ispecs[@]}" \
 	"$V4V_TOP/tools/v4v-ping:/bin/v4v-ping" "$HERE/../vm/guest/tools.sh:/bin/tools.sh" \
 	"$HERE/../vm/guest/v4vt.sh:/bin/v4vt.sh" "$HERE/../vm/guest/perf.sh:/bin/perf.sh" \
-	"$HERE/../vm/guest/entropy.sh:/bin/entropy.sh" \
+	"$HERE/../vm/guest/entropy.sh:/bin/entropy.sh" "$HERE/../vm/guest/fuzz.sh:/bin/fuzz.sh" \
 	$(v4v_program_specs "$V4V_TOP/tools/v4v-perf:/bin/v4v-perf" \
 		"$V4V_TOP/tools/v4v-random:/bin/v4v-random" \
 		"$V4V_TOP/tools/v4v-randomd:/bin/v4v-randomd")
@@ -115,6 +115,7 @@ v4v_vm_expect "$TIER" "$RECS" uml-interpose $(sh "$HERE/../vm/guest/interpose.sh
 v4v_vm_expect "$TIER" "$RECS" uml-preload $("$V4V_TOP/selftests/progs/preload-check" list)
 v4v_vm_expect "$TIER" "$RECS" uml-tools $(sh "$HERE/../vm/guest/tools.sh" list)
 v4v_vm_expect "$TIER" "$RECS" uml-perf $(sh "$HERE/../vm/guest/perf.sh" list uml)
+v4v_vm_expect "$TIER" "$RECS" uml-fuzz $(sh "$HERE/../vm/guest/fuzz.sh" list)
 v4v_vm_expect "$TIER" "$RECS" uml-entropy $(sh "$HERE/../vm/guest/entropy.sh" list uml) \
 	entropy_daemon_served_and_stopped entropy_no_daemon entropy_impostor_cannot_bind \
 	entropy_flood_is_bounded

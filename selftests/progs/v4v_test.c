@@ -25,6 +25,8 @@
  *   v4v-test drain-records         wait until the record channel is sent
  *   v4v-test flood-reports TAG COUNT SIZE   reports while the kernel log
  *                                  floods (the harness's own test)
+ *   v4v-test syscall-fuzz SEED COUNT   the family's socket calls with
+ *                                  made-up arguments (syscall_fuzz.c)
  *   v4v-test as-nobody CMD [ARGS]  run CMD as uid and gid 65534, with no
  *                                  capabilities: the unprivileged attacker
  *
@@ -48,7 +50,7 @@ static int usage(void)
 			"       v4v-test sandbox-dom0|sandbox-domu|bench-dgram|autoload\n"
 			"       v4v-test bench-stream [--pin WRITER_CPU,READER_CPU]\n"
 			"       v4v-test kmsg-relay | drain-records | flood-reports TAG COUNT SIZE\n"
-			"       v4v-test as-nobody CMD [ARGS...]\n");
+			"       v4v-test syscall-fuzz SEED COUNT | as-nobody CMD [ARGS...]\n");
 	return 2;
 }
 
@@ -126,6 +128,8 @@ int main(int argc, char **argv)
 		return drain_records_main();
 	if (argc == 5 && !strcmp(argv[1], "flood-reports"))
 		return flood_reports_main(argv[2], argv[3], argv[4]);
+	if (argc == 4 && !strcmp(argv[1], "syscall-fuzz"))
+		return syscall_fuzz_main(argv[2], argv[3]);
 	if (argc >= 3 && !strcmp(argv[1], "as-nobody"))
 		return as_nobody_main(argv + 2);
 	if (argc == 2 && !strcmp(argv[1], "autoload")) {

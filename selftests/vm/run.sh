@@ -108,6 +108,7 @@ make -s -C "$V4V_TOP/tools" >&2
 ispecs+=("$HERE/guest/interpose.sh:/bin/interpose.sh" "$HERE/guest/tools.sh:/bin/tools.sh"
 	"$HERE/guest/v4vt.sh:/bin/v4vt.sh" "$HERE/guest/perf.sh:/bin/perf.sh"
 	"$HERE/guest/entropy.sh:/bin/entropy.sh" "$HERE/guest/matrix.sh:/bin/matrix.sh"
+	"$HERE/guest/fuzz.sh:/bin/fuzz.sh"
 	"$V4V_TOP/tools/v4v-ping:/bin/v4v-ping")
 mapfile -t -O "${#ispecs[@]}" ispecs < <(v4v_program_specs "$V4V_TOP/tools/v4v-perf:/bin/v4v-perf" \
 	"$V4V_TOP/tools/v4v-random:/bin/v4v-random" "$V4V_TOP/tools/v4v-randomd:/bin/v4v-randomd")
@@ -176,6 +177,7 @@ full)
 		v4v_vm_expect "$TIER" "$RECS" dom0-entropy entropy_daemon_served_and_stopped \
 			entropy_no_daemon entropy_no_vchan_offered entropy_impostor_cannot_bind \
 			entropy_flood_is_bounded
+		v4v_vm_expect "$TIER" "$RECS" dom0-fuzz $(sh "$HERE/guest/fuzz.sh" list)
 		for tag in dom0-perf domu-perf; do
 			/usr/bin/python3 "$HERE/../lib/perf_json_check.py" "$RECS" "$TIER" $tag \
 				$(sh "$HERE/guest/perf.sh" list-json)
