@@ -57,4 +57,7 @@ int stream_server_main(int argc, char **argv);
 int stream_server_quit(void);
 int stream_victim(void);
 
+/* The stream suite's hostile peer on real Argo (peer_fuzz.c). */
+void stream_peer_fuzz(void);
+
 #endif /* V4V_STREAM_UTIL_H */

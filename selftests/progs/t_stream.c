@@ -469,5 +469,6 @@ const struct t_case t_stream_cases[] = {
 	{ "stream_malformed_and_spoofed", T_ANY, 0, stream_malformed_and_spoofed },
 	{ "stream_restarted_server_keeps_its_port", T_ANY, 0,
 	  stream_restarted_server_keeps_its_port },
+	{ "stream_peer_fuzz", T_ANY, 300, stream_peer_fuzz },
 };
 const size_t t_stream_count = sizeof(t_stream_cases) / sizeof(t_stream_cases[0]);
