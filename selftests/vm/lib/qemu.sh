@@ -29,7 +29,8 @@ V4V_BOOT_STALL=${V4V_BOOT_STALL:-180}
 
 # v4v_boot LOG XEN VMLINUZ INITRD
 # Env: V4V_XEN_ARGS (Argo options; default argo=1,mac-permissive=1),
-#      V4V_DOM0_ARGS (extra dom0 kernel arguments), V4V_TIMEOUT (s, 1200),
+#      V4V_DOM0_ARGS (extra dom0 kernel arguments), V4V_TIMEOUT (s, 1800:
+#      a loaded host took 1132 s for a whole full-mode run),
 #      V4V_SMP (2), V4V_MEM (MiB, 2048), V4V_INTERACTIVE=1 (console on the
 #      terminal instead of the log, for the sandbox), V4V_RECORDS (the file
 #      that gets COM2; default LOG with .channel for .log; a retried boot
@@ -73,7 +74,7 @@ v4v_boot_once() {
 	echo "### ${qemu[*]}" >> "$log"
 	fifo=$(mktemp -u "${TMPDIR:-/tmp}/v4v-qemu.XXXXXX")
 	mkfifo "$fifo"
-	"${V4V_NICE[@]}" timeout -k 5 "${V4V_TIMEOUT:-1200}" "${qemu[@]}" \
+	"${V4V_NICE[@]}" timeout -k 5 "${V4V_TIMEOUT:-1800}" "${qemu[@]}" \
 		-monitor none -serial stdio -serial "file:$records" < /dev/null > "$fifo" 2>&1 &
 	qpid=$!
 	exec {qfd}<"$fifo"
