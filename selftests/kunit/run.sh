@@ -82,21 +82,34 @@ timeout -k 5 "${V4V_UML_TIMEOUT:-900}" "$WORK/linux" mem=1G console=tty \
 # KUnit's own report, from the KTAP in the log.
 python3 "$ksrc/tools/testing/kunit/kunit.py" parse --json="$WORK/results.json" \
 	"$LOG" >/dev/null 2>&1 || true
-python3 - "$WORK/results.json" "$TIER" <<'PY'
-import json, sys
-path, tier = sys.argv[1], sys.argv[2]
+python3 - "$WORK/results.json" "$TIER" "$LOG" <<'PY'
+import json, re, sys
+path, tier, log = sys.argv[1], sys.argv[2], sys.argv[3]
 try:
     root = json.load(open(path))
 except (OSError, ValueError):
     print(f"FAIL {tier}: ktap_results # no KTAP in the UML log")
     sys.exit(0)
-def walk(group, prefix):
+text = open(log, errors="replace").read()
+
+# Why a case failed, from KUnit's lines before its "not ok": where the
+# first expectation failed and what it compared.
+def why(suite, case):
+    start = text.find(f"# Subtest: {suite}\n")
+    m = re.compile(r"# " + re.escape(case) + r": (?:EXPECTATION|ASSERTION) FAILED at (\S+)\n"
+                   r"\s*(.*)\n\s*(.*)\n").search(text, max(start, 0))
+    if not m:
+        return None
+    return re.sub(r"\s+", " ", f"{m[1]}: {m[2]} {m[3]}")[:300]
+
+def walk(group, suite):
     for case in group.get("test_cases", []):
         ok = case.get("status") == "PASS"
-        name = f"{prefix}{case['name']}"
-        print(f"{'PASS' if ok else 'FAIL'} {tier}: {name}" + ("" if ok else f" # {case.get('status')}"))
+        name = f"{suite}/{case['name']}" if suite else case["name"]
+        reason = "" if ok else " # " + (why(suite, case["name"]) or str(case.get("status")))
+        print(f"{'PASS' if ok else 'FAIL'} {tier}: {name}{reason}")
     for sub in group.get("sub_groups", []):
-        walk(sub, f"{sub.get('name', '?')}/")
+        walk(sub, sub.get("name", "?"))
 walk(root, "")
 PY
 
