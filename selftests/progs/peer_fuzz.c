@@ -37,17 +37,9 @@ struct inject_hdr {
 	uint32_t port, src_port, type;
 };
 
-static uint64_t next(uint64_t *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 0x2545f4914f6cdd1dULL;
-}
-
 static uint32_t below(uint64_t *s, uint32_t n)
 {
-	return (uint32_t)(next(s) % n);
+	return (uint32_t)(rnd_next(s) % n);
 }
 
 static uint32_t bent_u32(uint64_t *s, uint32_t plausible)
@@ -59,7 +51,7 @@ static uint32_t bent_u32(uint64_t *s, uint32_t plausible)
 	case 0:
 		return edges[below(s, sizeof(edges) / sizeof(edges[0]))];
 	case 1:
-		return (uint32_t)next(s);
+		return (uint32_t)rnd_next(s);
 	default:
 		return below(s, plausible + 1);
 	}
@@ -75,7 +67,7 @@ static uint32_t bent_msg(uint64_t *s, uint8_t *p, uint32_t conid, uint16_t type)
 	uint32_t w[5], len = 8, n;
 
 	w[0] = below(s, 16) ? flag_sets[below(s, sizeof(flag_sets) / sizeof(flag_sets[0]))] :
-			      (uint32_t)next(s);
+			      (uint32_t)rnd_next(s);
 	w[1] = conid;
 	memcpy(p, w, 8);
 	if (w[0] & (F_SYN | F_ACK)) {
@@ -147,7 +139,7 @@ void stream_peer_fuzz(void)
 	for (i = 0; i < FUZZ_MSGS; i++) {
 		h.port = ports[below(&seed, 2)];
 		h.src_port = below(&seed, 8) ? 0x6f00 : 0x6f01;
-		h.type = below(&seed, 32) ? MSG_STREAM : (uint32_t)next(&seed);
+		h.type = below(&seed, 32) ? MSG_STREAM : (uint32_t)rnd_next(&seed);
 		len = bent_msg(&seed, msg + sizeof(h), 0xf0000000u + below(&seed, 8),
 			       h.port == SEQ_PORT ? 5 : 1);
 		memcpy(msg, &h, sizeof(h));
