@@ -280,24 +280,6 @@ static void stuck_socket_stops_no_liveness(struct kunit *test)
 	sock_release(l);
 }
 
-/* A MSG_WAITALL read of len bytes in a thread of its own. */
-struct bg_read {
-	struct socket *s;
-	u8 *buf;
-	size_t len;
-	int ret;
-	struct completion done;
-};
-
-static int bg_read_fn(void *arg)
-{
-	struct bg_read *r = arg;
-
-	r->ret = recv_buf(r->s, r->buf, r->len, MSG_WAITALL, NULL);
-	complete(&r->done);
-	return 0;
-}
-
 /*
  * A reader parks on its port while it carries its connection alone, and
  * lets go when another comes.  Connections that come and go beside it,
@@ -309,15 +291,15 @@ static void churn_loses_no_wakeup(struct kunit *test)
 {
 	struct socket *l = listener(test, SOCK_STREAM, 0x5105, 8), *c, *a, *c2, *a2;
 	const int rounds = 300;
-	struct bg_read r;
+	struct blocked_read r;
 	int i;
 
 	pair(test, l, 0x5105, SOCK_STREAM, &c, &a);
-	r = (struct bg_read){ .s = a, .len = rounds };
+	r = (struct blocked_read){ .s = a, .len = rounds };
 	r.buf = kunit_kzalloc(test, rounds, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, r.buf);
 	init_completion(&r.done);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(bg_read_fn, &r, "v4v-kunit-churn")));
+	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(blocked_read_fn, &r, "v4v-kunit-churn")));
 	for (i = 0; i < rounds; i++) {
 		pair(test, l, 0x5105, SOCK_STREAM, &c2, &a2);
 		if (i & 1) {

@@ -832,24 +832,6 @@ static void reader_takes_from_ring(struct kunit *test)
 	sock_release(l);
 }
 
-/* A read of len bytes (MSG_WAITALL) that blocks in a thread of its own. */
-struct blocked_read {
-	struct socket *s;
-	u8 *buf;
-	size_t len;
-	int ret;
-	struct completion done;
-};
-
-static int blocked_read_fn(void *arg)
-{
-	struct blocked_read *r = arg;
-
-	r->ret = recv_buf(r->s, r->buf, r->len, MSG_WAITALL, NULL);
-	complete(&r->done);
-	return 0;
-}
-
 /* Start r reading on s, and wait until it sleeps there. */
 static void start_blocked_read(struct kunit *test, struct blocked_read *r,
 			       struct socket *s, u8 *buf, size_t len)

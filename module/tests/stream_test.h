@@ -7,6 +7,7 @@
 #define _V4V_STREAM_TEST_H
 
 #include <kunit/test.h>
+#include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/net.h>
 #include <linux/rcupdate.h>
@@ -117,6 +118,24 @@ static inline long inject(u32 port, u32 sport, u32 type, const void *p, u32 len)
 	struct v4v_argo_iov iov = { .iov_hnd = (u64)(uintptr_t)p, .iov_len = len };
 
 	return v4v_backend->sendv(&addr, &iov, 1, type, 0);
+}
+
+/* A read of len bytes (MSG_WAITALL) that blocks in a thread of its own. */
+struct blocked_read {
+	struct socket *s;
+	u8 *buf;
+	size_t len;
+	int ret;
+	struct completion done;
+};
+
+static inline int blocked_read_fn(void *arg)
+{
+	struct blocked_read *r = arg;
+
+	r->ret = recv_buf(r->s, r->buf, r->len, MSG_WAITALL, NULL);
+	complete(&r->done);
+	return 0;
 }
 
 /* Every ring, page and charge came back (frees wait for a grace period). */
