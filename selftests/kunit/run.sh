@@ -41,8 +41,29 @@ glue() {
 	grep -qxF "$mk" "$ksrc/drivers/Makefile" || echo "$mk" >> "$ksrc/drivers/Makefile"
 }
 
+# UML saves and restores its processes' FPU state with ptrace's XSTATE
+# regset, and the host kernel takes a restore only whole: exactly its own
+# XSAVE size.  Linux 6.1's UML assumes 2696 bytes (AVX-512 and PKRU), so on
+# a host with more (AMX: 11008) every process dies at its first switch
+# ("ptrace set fp regs failed, errno = 14") and init with it.  Build with
+# this host's size, which CPUID leaf 0xD reports for what XCR0 enables.
+fit_uml_fpu_size() {
+	local src=$ksrc/arch/x86/um/user-offsets.c size
+	printf '%s\n' '#include <cpuid.h>' '#include <stdio.h>' \
+		'int main(void) { unsigned int a, b, c, d;' \
+		'  if (!__get_cpuid_count(0xd, 0, &a, &b, &c, &d)) return 1;' \
+		'  printf("%u\n", b); return 0; }' > "$WORK/xsave_size.c"
+	gcc -o "$WORK/xsave_size" "$WORK/xsave_size.c" && size=$("$WORK/xsave_size") ||
+		return 0	# no XSAVE: UML falls back to the 512-byte FXSAVE regset
+	# Only when it differs: an unchanged file keeps the build incremental.
+	grep -q "DEFINE_LONGS(HOST_FP_SIZE, $size);" "$src" ||
+		sed -i "s/DEFINE_LONGS(HOST_FP_SIZE, [0-9]*);/DEFINE_LONGS(HOST_FP_SIZE, $size);/" "$src"
+	grep -q "DEFINE_LONGS(HOST_FP_SIZE, $size);" "$src"
+}
+
 build_uml() {
 	glue
+	fit_uml_fpu_size || { v4v_log "kunit: cannot set UML's FPU state size"; return 1; }
 	# Recompile our objects every time: a checkout may give them old mtimes.
 	rm -rf "$build/drivers/v4v"
 	v4v_log "kunit: building UML"
