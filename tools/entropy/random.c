@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libv4v.h>
@@ -67,21 +68,41 @@ static int check(const struct rnd_reply *rep, size_t len, unsigned int want)
 	return (int)want;
 }
 
+/* Milliseconds from now until deadline (CLOCK_MONOTONIC), at least 0. */
+static int ms_left(const struct timespec *deadline)
+{
+	struct timespec now;
+	long long ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (deadline->tv_sec - now.tv_sec) * 1000LL +
+	     (deadline->tv_nsec - now.tv_nsec) / 1000000L;
+	return ms < 0 ? 0 : (int)ms;
+}
+
 static int fetch_v4v(unsigned int want, int timeout_ms, struct rnd_reply *rep)
 {
 	struct rnd_request rq = { RND_MAGIC, RND_VERSION, (uint16_t)want };
 	struct sockaddr_v4v from;
+	struct timespec deadline;
 	struct pollfd p;
-	int fd = v4v_socket(SOCK_DGRAM | SOCK_CLOEXEC), ret = -1;
+	int fd = v4v_socket(SOCK_DGRAM | SOCK_CLOEXEC), ret = -1, ms;
 	ssize_t n;
 
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += timeout_ms / 1000;
+	deadline.tv_nsec += (timeout_ms % 1000) * 1000000L;
 	if (fd < 0 || v4v_sendto(fd, &rq, sizeof(rq), 0, 0, RND_PORT) < 0) {
 		fprintf(stderr, "v4v-random: v4v: %s\n",
 			errno == ECONNREFUSED ? "v4v-randomd is not running in dom0" : strerror(errno));
 		goto out;
 	}
 	p = (struct pollfd){ .fd = fd, .events = POLLIN };
-	while (poll(&p, 1, timeout_ms) > 0) {
+	/*
+	 * One deadline for the whole wait, not one per datagram: whoever
+	 * keeps sending us junk must not keep us waiting for ever.
+	 */
+	while ((ms = ms_left(&deadline)) > 0 && poll(&p, 1, ms) > 0) {
 		n = v4v_recvfrom(fd, rep, sizeof(*rep), 0, &from);
 		/* Only dom0's daemon may answer: anything else is dropped. */
 		if (n >= 0 && from.sv4v_domain == 0 && from.sv4v_port == RND_PORT) {
