@@ -221,16 +221,24 @@ long long module_status(const char *name)
 }
 
 /*
- * Become nobody (uid and gid 65534, no supplementary groups) and run argv:
- * a root process that changes its uid from 0 loses every capability, so
- * this is the unprivileged user an attacker would be.  127 if that fails.
+ * Become nobody (uid and gid 65534, no supplementary groups): a root process
+ * that changes its uid from 0 loses every capability, so this is the
+ * unprivileged user an attacker would be.  0, or -1 with errno.
  */
-int as_nobody_main(char **argv)
+int become_nobody(void)
 {
 	const gid_t nobody = 65534;
 
 	if (setgroups(0, NULL) || setresgid(nobody, nobody, nobody) ||
-	    setresuid(nobody, nobody, nobody)) {
+	    setresuid(nobody, nobody, nobody))
+		return -1;
+	return 0;
+}
+
+/* Run argv as nobody (become_nobody); 127 if that fails. */
+int as_nobody_main(char **argv)
+{
+	if (become_nobody()) {
 		fprintf(stderr, "v4v-test as-nobody: %s\n", strerror(errno));
 		return 127;
 	}

@@ -61,7 +61,9 @@ int run_on_cpu(int cpu);
 /* Wait up to timeout_ms for a child; its exit status, or -1 (killed). */
 int wait_exit(pid_t pid, int timeout_ms);
 
-/* Run argv as uid and gid 65534 without capabilities (exec; 127 on failure). */
+/* Become uid and gid 65534, without capabilities: 0, or -1 with errno. */
+int become_nobody(void);
+/* Run argv so (exec; 127 on failure). */
 int as_nobody_main(char **argv);
 
 #endif /* V4V_UTIL_H */

@@ -15,6 +15,8 @@
  *   v4v-test raw DOMAIN PORT HEX   one datagram of those bytes; the answer
  *   v4v-test flood DOMAIN PORT HEX SECONDS   that datagram as fast as it
  *                                  goes, answers unread (flood.c)
+ *   v4v-test impostor-control PIDFILE | impostor-ask WORDS   the entropy
+ *                                  service against an impostor (impostor.c)
  *   v4v-test sandbox-dom0|sandbox-domu   the sandbox demo
  *   v4v-test bench-dgram           AF_V4V against AF_UNIX datagrams (report)
  *   v4v-test bench-stream [--pin W,R]  AF_V4V against AF_UNIX streams
@@ -47,6 +49,7 @@ static int usage(void)
 			"       v4v-test list dgram|badinput|client|stream|lib|eventcpu dom0|domu\n"
 			"       v4v-test server|quit|stream-server|stream-quit|victim|now|probe\n"
 			"       v4v-test raw DOMAIN PORT HEX | flood DOMAIN PORT HEX SECONDS\n"
+			"       v4v-test impostor-control PIDFILE | impostor-ask WORDS\n"
 			"       v4v-test sandbox-dom0|sandbox-domu|bench-dgram|autoload\n"
 			"       v4v-test bench-stream [--pin WRITER_CPU,READER_CPU]\n"
 			"       v4v-test kmsg-relay | drain-records | flood-reports TAG COUNT SIZE\n"
@@ -112,6 +115,10 @@ int main(int argc, char **argv)
 		return raw_main(argv[2], argv[3], argv[4]);
 	if (argc == 6 && !strcmp(argv[1], "flood"))
 		return flood_main(argv[2], argv[3], argv[4], argv[5]);
+	if (argc == 3 && !strcmp(argv[1], "impostor-control"))
+		return impostor_control_main(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "impostor-ask"))
+		return impostor_ask_main(argv[2]);
 	if (argc == 2 && !strcmp(argv[1], "sandbox-dom0"))
 		return sandbox_dom0();
 	if (argc == 2 && !strcmp(argv[1], "sandbox-domu"))

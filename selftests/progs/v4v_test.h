@@ -61,6 +61,8 @@ int server_quit(void);
 int probe_main(void);
 int raw_main(const char *domain, const char *port, const char *hex);
 int syscall_fuzz_main(const char *seed, const char *count);
+int impostor_control_main(const char *pidfile);
+int impostor_ask_main(const char *words);
 int flood_main(const char *domain, const char *port, const char *hex, const char *secs);
 int sandbox_dom0(void);
 int sandbox_domu(void);

@@ -7,7 +7,10 @@
 #
 #   entropy.sh impostor TAG       an unprivileged user of the serving domain
 #                                 tries to be the daemon: it cannot bind
-#   entropy.sh serve [--vchan]    start the daemon (dom0, or UML itself)
+#   entropy.sh serve [--vchan]    start the daemon (dom0, or UML itself), and
+#                                 beside it v4v-test impostor-control, which
+#                                 lets a guest's test pause the daemon and
+#                                 set an unprivileged impostor on it
 #   entropy.sh flood              a client of the serving domain fills the
 #                                 daemon's ring with requests for 2 s (stop
 #                                 checks that it dropped what was over the bound)
@@ -15,6 +18,10 @@
 #   entropy.sh guest TAG SCOPE    the client's checks; SCOPE is domu (vchan
 #                                 and v4v, run first thing at boot) or uml
 #                                 (v4v only; vchan must fail cleanly)
+#   entropy.sh forged TAG         (a guest, after guest) while the daemon is
+#                                 paused, an unprivileged user of the
+#                                 serving domain forges answers to
+#                                 v4v-random: none may be credited
 #   entropy.sh absent TAG         after stop: the client must say the
 #                                 daemon is not there (v4v, and vchan on Xen)
 #   entropy.sh list SCOPE         the test names
@@ -85,12 +92,54 @@ guest_checks() {
 	fi
 }
 
+# The ports of this domain's rings, one a line.
+ring_ports() {
+	awk 'NR > 1 { print $1 }' /sys/kernel/debug/v4v/rings
+}
+
+# v4v-random waits for the paused daemon; the impostor (nobody, in the
+# serving domain) learns the client's port, as a patient attacker could,
+# and tries every way it has to answer as the daemon.  The client must take
+# none of it: exit 1, no answer, nothing credited.
+forged_answers() {
+	tag=$1 name=entropy_impostor_not_credited
+	mkdir -p $W
+	r=$(v4v-test impostor-ask pause)
+	if [ "$r" != paused ]; then
+		result "$tag" 1 $name "pause: $r"
+		return
+	fi
+	# Never an empty list: busybox grep -f matches nothing with one.
+	{ echo none; ring_ports; } > $W/ports.before
+	v4v-random -n 32 -W 3 > $W/$name.out 2>&1 &
+	pid=$! port='' i=0
+	while [ -z "$port" ] && [ $i -lt 50 ]; do
+		sleep 0.1
+		port=$(ring_ports | grep -vxFf $W/ports.before | head -n 1)
+		i=$((i + 1))
+	done
+	forged=$(v4v-test impostor-ask "forge ${port:-0}")
+	wait $pid
+	rc=$?
+	resumed=$(v4v-test impostor-ask resume)
+	echo "# client port $port; impostor: $forged; client exit $rc: $(cat $W/$name.out)"
+	# Both binds refused (privileged port), every forged answer delivered,
+	# and the client still waited for dom0's daemon in vain.
+	[ $rc = 1 ] && grep -q "no answer from dom0 over v4v" $W/$name.out &&
+		[ "$resumed" = resumed ] &&
+		case $forged in
+		"bind 0x3e0: Permission denied; bind 0x3e0 for domain "*": Permission denied; forged 16 of 16 from port "*) true ;;
+		*) false ;;
+		esac
+	result "$tag" $? $name "$forged"
+}
+
 names() {
 	case $1 in
 	domu) echo entropy_vchan_credits entropy_only_dom0_serves entropy_pool_accounting_changed ;;
 	uml) echo entropy_vchan_unavailable ;;
 	esac
-	echo entropy_v4v_credits entropy_malformed_requests_get_einval \
+	echo entropy_v4v_credits entropy_impostor_not_credited entropy_malformed_requests_get_einval \
 		entropy_serves_after_garbage entropy_rate_limited entropy_bad_input_exits_2 entropy_help
 }
 
@@ -106,6 +155,7 @@ impostor)
 serve)
 	shift
 	bg_start daemon v4v-randomd "$@"
+	bg_start control v4v-test impostor-control $W/daemon.pid
 	;;
 flood)
 	# 16-byte requests, valid, as fast as the ring takes them, unread.
@@ -125,6 +175,8 @@ flood)
 	sleep 1
 	;;
 stop)
+	bg_stop control		# it ends by itself once a guest has resumed
+	sed 's/^/# /' $W/control.log
 	bg_stop daemon
 	ended=$?
 	sed 's/^/# daemon: /' $W/daemon.log
@@ -139,6 +191,7 @@ stop)
 	result "$2" $? entropy_flood_is_bounded "$(cat $W/flood.out 2>/dev/null | tail -n 1)"
 	;;
 guest) guest_checks "$2" "$3" ;;
+forged) forged_answers "$2" ;;
 absent)
 	run entropy_no_daemon v4v-random -W 1
 	expect "$2" entropy_no_daemon 1 "v4v-randomd is not running in dom0"
@@ -148,6 +201,6 @@ absent)
 	fi
 	;;
 list) names "$2" ;;
-*) echo "usage: entropy.sh impostor TAG|serve [ARGS]|flood|stop TAG|guest TAG SCOPE|absent TAG|list SCOPE" >&2
+*) echo "usage: entropy.sh impostor TAG|serve [ARGS]|flood|stop TAG|guest TAG SCOPE|forged TAG|absent TAG|list SCOPE" >&2
 	exit 2 ;;
 esac
