@@ -16,6 +16,7 @@
  */
 #include <kunit/test.h>
 #include <linux/delay.h>
+#include <linux/moduleparam.h>
 #include <linux/net.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -33,6 +34,19 @@
 #define FUZZ_ROUNDS	4000
 #define FUZZ_CONIDS	8		/* ids reused, so state builds up */
 #define FUZZ_PAYLOAD	(70U * 1024U)	/* more than a message may carry */
+
+/*
+ * CI runs FUZZ_ROUNDS from FUZZ_SEED; a long run sets others on the UML
+ * command line (v4v_kunit.fuzz_seed=, v4v_kunit.fuzz_rounds=; see
+ * Documentation/harness.rst, "Fuzzing").  Each case must end within
+ * KUnit's timeout of 300 s.
+ */
+static unsigned long long fuzz_seed = FUZZ_SEED;
+module_param(fuzz_seed, ullong, 0444);
+MODULE_PARM_DESC(fuzz_seed, "v4v_stream_fuzz: seed (each port's is this xor the port)");
+static unsigned int fuzz_rounds = FUZZ_ROUNDS;
+module_param(fuzz_rounds, uint, 0444);
+MODULE_PARM_DESC(fuzz_rounds, "v4v_stream_fuzz: messages per listener");
 
 /* xorshift64*: the same sequence for the same seed, everywhere. */
 static u64 fuzz_next(u64 *s)
@@ -148,8 +162,9 @@ static void fuzz_listener(struct kunit *test, int type, u32 port, u32 peer_port)
 	s64 bad = atomic64_read(&v4v_stats.stream_bad);
 	long peak = 0, base;
 	struct v4v_ring *raw;
-	u64 seed = FUZZ_SEED ^ port;
+	u64 seed = fuzz_seed ^ port;
 	u32 round, len, conid;
+	unsigned long start;
 	int err, sport;
 
 	KUNIT_ASSERT_NOT_NULL(test, buf);
@@ -159,8 +174,9 @@ static void fuzz_listener(struct kunit *test, int type, u32 port, u32 peer_port)
 	raw = v4v_ring_create(peer_port, V4V_ARGO_DOMID_ANY, 64 * 1024 - 64, raw_ready,
 			      NULL, &err);
 	KUNIT_ASSERT_NOT_NULL(test, raw);
-	kunit_info(test, "seed %#llx, %u rounds", seed, FUZZ_ROUNDS);
-	for (round = 0; round < FUZZ_ROUNDS; round++) {
+	kunit_info(test, "seed %#llx, %u rounds", seed, fuzz_rounds);
+	start = jiffies;
+	for (round = 0; round < fuzz_rounds; round++) {
 		conid = 0xf0000000 + fuzz_below(&seed, FUZZ_CONIDS);
 		sport = fuzz_below(&seed, 8) ? peer_port : peer_port + 1;
 		len = fuzz_msg(&seed, buf, conid, wire);
@@ -186,6 +202,7 @@ static void fuzz_listener(struct kunit *test, int type, u32 port, u32 peer_port)
 		peak = max(peak, v4v_rcvmem_pages() - base);
 	}
 	real_pair_works(test, c, a, round);
+	kunit_info(test, "%u rounds in %u ms", round, jiffies_to_msecs(jiffies - start));
 	/* Within the receive memory limit, and its per-CPU batching. */
 	KUNIT_EXPECT_LE(test, peak, READ_ONCE(v4v_rcvmem_limits[2]) +
 			(long)num_possible_cpus() * (SZ_1M / PAGE_SIZE));

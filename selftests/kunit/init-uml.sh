@@ -51,8 +51,10 @@ sh /bin/entropy.sh flood
 sh /bin/entropy.sh stop uml-entropy
 sh /bin/entropy.sh absent uml-entropy
 # The family's socket calls with made-up arguments, as nobody: the splat
-# checks and kmemleak judge what they did.
-timeout 300 sh /bin/fuzz.sh syscalls uml-fuzz
+# checks and kmemleak judge what they did.  A long run sets fuzzseed=,
+# fuzzcount= and fuzzsecs= on the command line (V4V_UML_ARGS).
+timeout "${fuzzsecs:-300}" sh /bin/fuzz.sh syscalls uml-fuzz ${fuzzseed:-0x20261207} \
+	${fuzzcount:-20000}
 # An object counts as leaked once two scans in a row find no reference to it.
 echo scan > /sys/kernel/debug/kmemleak
 sleep 1

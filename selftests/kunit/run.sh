@@ -97,8 +97,11 @@ v4v_mkinitramfs "$WORK/initrd.gz" "$HERE/init-uml.sh" "$TEST:/bin/v4v-test" \
 		"$V4V_TOP/tools/v4v-randomd:/bin/v4v-randomd")
 
 v4v_log "kunit: booting UML: KUnit suites, then the userspace suites on loopback"
+# V4V_UML_ARGS: more of the command line, for long fuzzing runs
+# (Documentation/harness.rst, "Fuzzing"); unset in CI.
+# shellcheck disable=SC2086
 timeout -k 5 "${V4V_UML_TIMEOUT:-900}" "$WORK/linux" mem=1G console=tty \
-	initrd="$WORK/initrd.gz" </dev/null 2>&1 | tr -d '\r' > "$LOG" || true
+	initrd="$WORK/initrd.gz" ${V4V_UML_ARGS:-} </dev/null 2>&1 | tr -d '\r' > "$LOG" || true
 
 # KUnit's own report, from the KTAP in the log.
 python3 "$ksrc/tools/testing/kunit/kunit.py" parse --json="$WORK/results.json" \
