@@ -14,7 +14,8 @@
  *   v4v-test probe                 one datagram through a fixed port
  *   v4v-test raw DOMAIN PORT HEX   one datagram of those bytes; the answer
  *   v4v-test flood DOMAIN PORT HEX SECONDS   that datagram as fast as it
- *                                  goes, answers unread (flood.c)
+ *                                  goes, answers unread, until the ring
+ *                                  was full a while or SECONDS (flood.c)
  *   v4v-test impostor-control PIDFILE | impostor-ask WORDS   the entropy
  *                                  service against an impostor (impostor.c)
  *   v4v-test sandbox-dom0|sandbox-domu   the sandbox demo
