@@ -46,7 +46,7 @@ sh /bin/perf.sh stop
 sh /bin/entropy.sh impostor uml-entropy
 sh /bin/entropy.sh serve
 timeout 300 sh /bin/entropy.sh guest uml-entropy uml
-timeout 60 sh /bin/entropy.sh forged uml-entropy
+timeout 120 sh /bin/entropy.sh forged uml-entropy
 sh /bin/entropy.sh flood
 sh /bin/entropy.sh stop uml-entropy
 sh /bin/entropy.sh absent uml-entropy

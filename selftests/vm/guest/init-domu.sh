@@ -51,7 +51,7 @@ if insmod /v4v.ko; then
 	else
 		# First, while this domain's pool is still short of entropy.
 		timeout 120 sh /bin/entropy.sh guest domu-entropy domu
-		timeout 60 sh /bin/entropy.sh forged domu-entropy
+		timeout 120 sh /bin/entropy.sh forged domu-entropy
 		# The harness's own test: large records stay whole while the
 		# kernel log floods.
 		v4v-test flood-reports domu-harness 24 6000
