@@ -37,7 +37,6 @@ struct v4v_stream {
 	bool credit_owed;		/* an update could not be sent yet */
 	bool fin_owed;			/* likewise our FIN */
 	bool rst_owed;			/* likewise our RST */
-	bool twin_owed;			/* likewise the SYN's twin */
 	u32 rx_queued;			/* bytes queued; poll reads it locklessly */
 
 	/* sport->lock */

@@ -82,7 +82,6 @@ static int start_connect(struct sock *sk, struct v4v_argo_addr peer)
 	st->credit_owed = false;
 	st->fin_owed = false;
 	st->rst_owed = false;
-	st->twin_owed = false;
 	skb_queue_purge(&sk->sk_receive_queue);
 	WRITE_ONCE(st->rx_queued, 0);
 	WRITE_ONCE(vs->connected, false);
@@ -92,14 +91,6 @@ static int start_connect(struct sock *sk, struct v4v_argo_addr peer)
 		v4v_sport_unhash(st->sport, sk);
 		return err == -EBUSY ? -EAGAIN : v4v_sock_errno(err);
 	}
-	/*
-	 * An OpenXT listener drops our SYN (it carries a hello) and takes its
-	 * bare twin; a v4v listener answers the SYN and drops the twin.  No
-	 * twin for seqpacket, which OpenXT has not: its SYN goes unanswered.
-	 */
-	if (sk->sk_type == SOCK_STREAM)
-		st->twin_owed = v4v_send_full(v4v_stream_send_ctl(sk, V4V_STREAM_SYN |
-								  V4V_STREAM_TWIN));
 	st->syn_at = jiffies;
 	v4v_stream_apply(sk, step, false);
 	v4v_stream_live_add(sk);

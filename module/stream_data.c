@@ -67,8 +67,6 @@ static u32 fill_hdr(struct sock *sk, u32 flags, void *buf)
 	u32 len = sizeof(h);
 
 	memcpy(buf, &h, sizeof(h));
-	if (flags & V4V_STREAM_TWIN)
-		return len;	/* bare: what an OpenXT listener takes for a SYN */
 	if (flags & (V4V_STREAM_SYN | V4V_STREAM_ACK)) {
 		struct v4v_stream_hello hello = {
 			.magic = V4V_STREAM_HELLO_MAGIC,
@@ -552,10 +550,6 @@ void v4v_stream_retry_owed(struct sock *sk)
 	sock_owned_by_me(sk);
 	if (st->rst_owed)
 		st->rst_owed = v4v_send_full(v4v_stream_send_ctl(sk, V4V_STREAM_RST));
-	/* Only while still connecting: an answer to the SYN makes it moot. */
-	if (st->twin_owed)
-		st->twin_owed = sk->sk_state == V4V_ST_SYN_SENT &&
-			v4v_send_full(v4v_stream_send_ctl(sk, V4V_STREAM_SYN | V4V_STREAM_TWIN));
 	if (st->fin_owed)
 		st->fin_owed = v4v_send_full(v4v_stream_send_ctl(sk, V4V_STREAM_FIN));
 	if (st->credit_owed)

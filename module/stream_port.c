@@ -634,9 +634,6 @@ static bool rx_parse(struct v4v_ring *ring, const struct v4v_ring_msg *m,
 	}
 	msg_head(ring, m, h->buf, h->n);
 	memcpy(&h->hdr, h->buf, sizeof(h->hdr));
-	/* For OpenXT listeners (stream.h): ours have the SYN it copies. */
-	if (h->hdr.flags == (V4V_STREAM_SYN | V4V_STREAM_TWIN))
-		return false;
 	if (h->hdr.flags & ~V4V_STREAM_KNOWN) {
 		v4v_stat_inc(stream_bad);
 		return false;

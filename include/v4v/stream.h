@@ -13,11 +13,6 @@
  * answers without one (OpenXT) gets OpenXT's protocol: 8-byte headers, no
  * FIN (shutdown(SHUT_WR) is local), no credit.  With a v4v peer every other
  * message carries a struct v4v_stream_credit right after the header.
- *
- * An OpenXT listener drops a SYN longer than the header, unanswered, and
- * tests no flag but SYN; a v4v listener drops V4V_STREAM_TWIN.  So a stream
- * client sends its SYN with a hello and then a bare SYN | TWIN, and exactly
- * one of the two gets an answer, whichever kind of listener it reaches.
  */
 #ifndef _V4V_STREAM_H
 #define _V4V_STREAM_H
@@ -33,8 +28,6 @@
 #define V4V_STREAM_FIN		0x0008U	/* the sender will send no more data */
 #define V4V_STREAM_CREDIT	0x0010U	/* a credit update, no payload */
 #define V4V_STREAM_KNOWN	0x001fU
-/* With SYN only: the SYN again, bare, for an OpenXT listener; v4v drops it. */
-#define V4V_STREAM_TWIN		0x0020U
 
 struct v4v_stream_hdr {
 	__u32 flags;
