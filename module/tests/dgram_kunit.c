@@ -373,19 +373,10 @@ static void one_user_cannot_take_every_ring(struct kunit *test)
 	sock_release(root);
 }
 
-/*
- * Every ring and page of the suite came back.  A released socket is freed
- * after a grace period, and its ring after another, queued by the first:
- * wait for both rounds (a second or two at most), then look.
- */
+/* Every ring and page of the suite came back. */
 static void nothing_leaked(struct kunit *test)
 {
-	int i;
-
-	for (i = 0; i < 100 && v4v_stat_read(rings_live); i++) {
-		rcu_barrier();
-		msleep(20);
-	}
+	v4v_test_wait_rings_freed();
 	KUNIT_EXPECT_EQ(test, v4v_stat_read(rings_live), 0);
 	KUNIT_EXPECT_EQ(test, v4v_stat_read(ring_pages_live), 0);
 }

@@ -138,11 +138,10 @@ static inline int blocked_read_fn(void *arg)
 	return 0;
 }
 
-/* Every ring, page and charge came back (frees wait for a grace period). */
+/* Every ring, page and charge came back. */
 static inline void v4v_stream_test_nothing_leaked(struct kunit *test)
 {
-	msleep(100);
-	rcu_barrier();
+	v4v_test_wait_rings_freed();
 	KUNIT_EXPECT_EQ(test, v4v_stat_read(rings_live), 0);
 	KUNIT_EXPECT_EQ(test, v4v_stat_read(ring_pages_live), 0);
 	KUNIT_EXPECT_EQ(test, v4v_rcvmem_pages(), 0L);
