@@ -12,8 +12,9 @@
 #                                 lets a guest's test pause the daemon and
 #                                 set an unprivileged impostor on it
 #   entropy.sh flood              a client of the serving domain fills the
-#                                 daemon's ring with requests for 2 s (stop
-#                                 checks that it dropped what was over the bound)
+#                                 daemon's ring with requests until it was
+#                                 full a while (stop checks that it dropped
+#                                 what was over the bound)
 #   entropy.sh stop TAG           stop it: it must exit 0 and have served
 #   entropy.sh guest TAG SCOPE    the client's checks; SCOPE is domu (vchan
 #                                 and v4v, run first thing at boot) or uml
